@@ -1,0 +1,1 @@
+"""Small shared things: errors, pagination, identifiers, crypto helpers."""
