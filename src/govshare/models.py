@@ -1,0 +1,6 @@
+"""Imports every domain's ORM models so that Base.metadata knows all tables."""
+
+from govshare.audit import models as audit_models  # noqa: F401
+from govshare.calendar import models as calendar_models  # noqa: F401
+from govshare.jobs import models as jobs_models  # noqa: F401
+from govshare.orgs import models as orgs_models  # noqa: F401
