@@ -8,12 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from govshare import migrate
 from govshare.db import make_engine
+
+# Speed is measured by benchmarks, never by timed tests: no per-example deadline.
+settings.register_profile("govshare", deadline=None, print_blob=True)
+settings.load_profile("govshare")
 
 
 def _base_url(tmp_root: Path) -> str:

@@ -39,8 +39,14 @@ class Actor:
 
     @classmethod
     def operator(cls, name: str = "operator") -> Actor:
-        """An operator at the command line of the server."""
-        return cls(kind=ActorKind.SYSTEM, id=None, name=name, method=Method.CLI)
+        """An operator at the command line of the server, trusted with the authority's powers."""
+        return cls(
+            kind=ActorKind.SYSTEM,
+            id=None,
+            name=name,
+            method=Method.CLI,
+            roles=frozenset({"authority_admin"}),
+        )
 
     def has_role(self, *roles: str) -> bool:
         """True when the actor holds any of the roles."""

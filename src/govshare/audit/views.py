@@ -1,0 +1,65 @@
+"""The auditor's console: the log viewer, the CSV export, verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+
+from govshare.audit import service as audit
+from govshare.audit.schemas import AuditFilters
+from govshare.http.deps import Db, TransactionalRoute, allow
+from govshare.http.rendering import flash, redirect, render
+from govshare.kit.actor import Actor
+from govshare.orgs.models import Role
+
+router = APIRouter(route_class=TransactionalRoute, include_in_schema=False)
+
+READERS = (Role.AUDITOR, Role.AUTHORITY_ADMIN)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def viewer(
+    request: Request,
+    db: Db,
+    filters: Annotated[AuditFilters, Query()],
+    page: int = 1,
+    actor: Actor = allow(*READERS),
+) -> Response:
+    """The log, filtered, a page at a time."""
+    result = audit.list_entries(db, filters=filters, page=page, per_page=50)
+    query = "&".join(f"{k}={v}" for k, v in filters.model_dump(exclude_none=True).items())
+    return render(request, "audit.html", {"page": result, "filters": filters, "query": query})
+
+
+@router.get("/audit/export.csv")
+def export(
+    db: Db, filters: Annotated[AuditFilters, Query()], actor: Actor = allow(*READERS)
+) -> StreamingResponse:
+    """The filtered log as CSV."""
+    lines = list(audit.export_csv(db, filters=filters))
+    return StreamingResponse(
+        iter(lines),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    )
+
+
+@router.post("/audit/verify")
+def verify(request: Request, db: Db, actor: Actor = allow(Role.AUDITOR)) -> Response:
+    """Verifies the chain and reports the outcome."""
+    result = audit.verify(db)
+    if result.ok:
+        flash(
+            request, "The audit log is intact: {n} entries checked", n=str(result.entries_checked)
+        )
+    else:
+        flash(
+            request,
+            "The audit log is broken at entry {seq}: {reason}",
+            "error",
+            seq=str(result.first_bad_seq),
+            reason=result.reason or "",
+        )
+    return redirect("/audit")

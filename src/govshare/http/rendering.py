@@ -1,0 +1,95 @@
+"""Rendering console pages: templates, the locale, flash messages, the banners."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from govshare.http.deps import csrf_token, get_db, resolve_actor
+from govshare.http.i18n import DEFAULT_LOCALE, LOCALES, translator
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def locale_of(request: Request) -> str:
+    """The locale chosen in the header switch (a cookie), zh-CN by default."""
+    chosen = request.cookies.get("lang", DEFAULT_LOCALE)
+    return chosen if chosen in LOCALES else DEFAULT_LOCALE
+
+
+def flash(request: Request, message: str, category: str = "success", **params: str) -> None:
+    """Queues a message (an English message id, translated when shown) for the next page."""
+    request.session.setdefault("flashes", []).append(
+        {"message": message, "category": category, "params": params}
+    )
+
+
+def today_of(request: Request) -> date:
+    """Today for the request (the application can pin it for demos and tests)."""
+    pinned = getattr(request.app.state, "today", None)
+    return pinned() if callable(pinned) else date.today()
+
+
+def banners(request: Request) -> list[str]:
+    """Warnings shown on every page to whom they concern."""
+    actor = getattr(request.state, "actor", None)
+    if actor is None or not actor.has_role("authority_admin"):
+        return []
+    from govshare.calendar import service as calendar
+
+    gettext = translator(locale_of(request))
+    years = calendar.missing_years(get_db(request), today=today_of(request))
+    return [
+        gettext(
+            "The working-day schedule of {year} is not loaded; deadlines in {year} count Monday to Friday only. Load it on the calendar page.",
+            year=y,
+        )
+        for y in years
+    ]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    *,
+    with_banners: bool = True,
+) -> HTMLResponse:
+    """Renders a console page with the common context."""
+    locale = locale_of(request)
+    ctx: dict[str, Any] = {
+        "request": request,
+        "_": translator(locale),
+        "locale": locale,
+        "actor": getattr(request.state, "actor", None),
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "flashes": request.session.pop("flashes", []),
+        "banners": banners(request) if with_banners else [],
+        "today": today_of(request),
+    }
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, template, ctx, status_code=status_code)
+
+
+def redirect(url: str) -> RedirectResponse:
+    """POST-redirect-GET."""
+    return RedirectResponse(url, status_code=303)
+
+
+def ensure_actor(request: Request) -> None:
+    """Resolves the actor so that public pages know who is logged in."""
+    resolve_actor(request, get_db(request))
+
+
+def form_error(request: Request, exc: Exception, back: str) -> RedirectResponse:
+    """After a refused form: the reason as a flash message, back to the form."""
+    flash(request, getattr(exc, "message", str(exc)), "error")
+    return redirect(back)

@@ -1,0 +1,172 @@
+"""The sweep: runs every registered deadline rule once for a given day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from govshare.audit import service as audit
+from govshare.db import is_sqlite, transaction, utcnow
+from govshare.jobs.models import Flag, TickRun
+from govshare.kit.actor import Actor
+
+RuleFn = Callable[..., int]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A deadline rule: selects what is due on `today`, transitions it, returns the count."""
+
+    name: str
+    fn: RuleFn
+    description: str
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(name: str, description: str) -> Callable[[RuleFn], RuleFn]:
+    """Registers a sweep rule under a unique name."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        _RULES[name] = Rule(name=name, fn=fn, description=description)
+        return fn
+
+    return register
+
+
+def rules() -> list[Rule]:
+    """Every registered rule, after importing the domains that define them."""
+    from govshare.calendar import rules as _calendar_rules  # noqa: F401
+    from govshare.orgs import rules as _orgs_rules  # noqa: F401
+
+    return [_RULES[k] for k in sorted(_RULES)]
+
+
+def lock_due(session: Session, stmt: Select[Any]) -> Select[Any]:
+    """Adds FOR UPDATE SKIP LOCKED so that two sweeps never take the same item.
+
+    SQLite needs nothing: its transactions take the write lock at BEGIN.
+    """
+    if is_sqlite(session):
+        return stmt
+    return stmt.with_for_update(skip_locked=True)
+
+
+@dataclass
+class TickReport:
+    """What one tick did, rule by rule."""
+
+    today: date
+    changed: dict[str, int]
+    errors: dict[str, str]
+
+
+def tick(factory: sessionmaker[Session], *, today: date) -> TickReport:
+    """Runs every rule for `today`, each in its own transaction; a failing rule does not stop the others."""
+    actor = Actor.system()
+    report = TickReport(today=today, changed={}, errors={})
+    for r in rules():
+        try:
+            with transaction(factory) as session:
+                run = TickRun(rule=r.name, run_for=today)
+                session.add(run)
+                n = r.fn(session, today=today, actor=actor)
+                run.changed = n
+                run.finished_at = utcnow()
+                report.changed[r.name] = n
+        except Exception as exc:  # one rule's failure is reported, the rest still run
+            report.errors[r.name] = f"{type(exc).__name__}: {exc}"
+            with transaction(factory) as session:
+                session.add(
+                    TickRun(
+                        rule=r.name, run_for=today, finished_at=utcnow(), error=report.errors[r.name]
+                    )
+                )
+    return report
+
+
+def raise_flag(
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    object_type: str,
+    object_id: str | int,
+    today: date,
+    message: str,
+    department_id: int | None = None,
+    due_on: date | None = None,
+    details: dict[str, Any] | None = None,
+) -> bool:
+    """Raises a flag once; returns False when it is already raised."""
+    existing = session.scalar(
+        select(Flag).where(
+            Flag.kind == kind, Flag.object_type == object_type, Flag.object_id == str(object_id)
+        )
+    )
+    if existing is not None and existing.resolved_on is None:
+        return False
+    if existing is None:
+        existing = Flag(kind=kind, object_type=object_type, object_id=str(object_id))
+        session.add(existing)
+    existing.raised_on = today
+    existing.resolved_on = None
+    existing.department_id = department_id
+    existing.due_on = due_on
+    existing.message = message
+    existing.details = details or {}
+    session.flush()  # the audit entry names the flag's id
+    audit.record(
+        session,
+        actor=actor,
+        action=f"flag.raise.{kind}",
+        object_type=object_type,
+        object_id=str(object_id),
+        details={"flag_id": existing.id, "message": message, "due_on": str(due_on or "")},
+    )
+    return True
+
+
+def resolve_flag(
+    session: Session, *, actor: Actor, kind: str, object_type: str, object_id: str | int, today: date
+) -> bool:
+    """Resolves an open flag; returns False when none was open."""
+    flag = session.scalar(
+        select(Flag).where(
+            Flag.kind == kind,
+            Flag.object_type == object_type,
+            Flag.object_id == str(object_id),
+            Flag.resolved_on.is_(None),
+        )
+    )
+    if flag is None:
+        return False
+    flag.resolved_on = today
+    audit.record(
+        session,
+        actor=actor,
+        action=f"flag.resolve.{kind}",
+        object_type=object_type,
+        object_id=str(object_id),
+        details={"flag_id": flag.id},
+    )
+    return True
+
+
+def open_flags(
+    session: Session, *, department_id: int | None = None, kinds: tuple[str, ...] = ()
+) -> list[Flag]:
+    """Open flags, optionally of one department or of some kinds."""
+    stmt = select(Flag).where(Flag.resolved_on.is_(None))
+    if department_id is not None:
+        stmt = stmt.where(Flag.department_id == department_id)
+    if kinds:
+        stmt = stmt.where(Flag.kind.in_(kinds))
+    return list(session.scalars(stmt.order_by(Flag.raised_on.desc(), Flag.id)))
