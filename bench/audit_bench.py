@@ -114,7 +114,9 @@ def bench_appends(engine: Engine, n: int) -> None:
             details=details,
         )
 
-    plain_insert = insert(AuditEntry.__table__)  # the statement record() executes, built once
+    plain_insert = insert(
+        AuditEntry.metadata.tables["audit_entry"]
+    )  # the statement record() executes, built once
 
     def plain(session: Session) -> None:
         session.connection().execute(plain_insert, plain_row())
@@ -202,9 +204,13 @@ def generate_chain(engine: Engine, total: int) -> None:
                 )
         with transaction(factory) as session:
             connection = session.connection()
-            connection.execute(insert(AuditEntry.__table__), rows)  # executemany
+            connection.execute(
+                insert(AuditEntry.metadata.tables["audit_entry"]), rows
+            )  # executemany
             if checkpoints:
-                connection.execute(insert(AuditCheckpoint.__table__), checkpoints)
+                connection.execute(
+                    insert(AuditCheckpoint.metadata.tables["audit_checkpoint"]), checkpoints
+                )
         if seq % 100_000 == 0:
             print(f"  ... {seq:,} entries", flush=True)
     with transaction(factory) as session:

@@ -26,16 +26,17 @@ class Rule:
     name: str
     fn: RuleFn
     description: str
+    order: int = 100
 
 
 _RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, description: str) -> Callable[[RuleFn], RuleFn]:
-    """Registers a sweep rule under a unique name."""
+def rule(name: str, description: str, *, order: int = 100) -> Callable[[RuleFn], RuleFn]:
+    """Registers a sweep rule under a unique name; rules run by `order`, then name."""
 
     def register(fn: RuleFn) -> RuleFn:
-        _RULES[name] = Rule(name=name, fn=fn, description=description)
+        _RULES[name] = Rule(name=name, fn=fn, description=description, order=order)
         return fn
 
     return register
@@ -43,10 +44,11 @@ def rule(name: str, description: str) -> Callable[[RuleFn], RuleFn]:
 
 def rules() -> list[Rule]:
     """Every registered rule, after importing the domains that define them."""
+    from govshare.audit import rules as _audit_rules  # noqa: F401
     from govshare.calendar import rules as _calendar_rules  # noqa: F401
     from govshare.orgs import rules as _orgs_rules  # noqa: F401
 
-    return [_RULES[k] for k in sorted(_RULES)]
+    return sorted(_RULES.values(), key=lambda r: (r.order, r.name))
 
 
 def lock_due(session: Session, stmt: Select[Any]) -> Select[Any]:

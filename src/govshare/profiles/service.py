@@ -111,7 +111,12 @@ def load_profile(name_or_path: str) -> Profile:
 def profile_source(name_or_path: str) -> str:
     """The TOML text of a shipped profile or a custom file (as ``load_profile`` resolves it)."""
     if _looks_like_path(name_or_path):
-        return Path(name_or_path).read_text(encoding="utf-8")
+        try:
+            return Path(name_or_path).read_text(encoding="utf-8")
+        except FileNotFoundError as exc:
+            raise NotFound(
+                f"profile file not found: {name_or_path}", code="profile_not_found"
+            ) from exc
     if name_or_path not in list_profiles():
         raise NotFound(f"unknown profile {name_or_path!r}", code="profile_not_found")
     text: str = (_data_dir() / f"{name_or_path}.toml").read_text(encoding="utf-8")
