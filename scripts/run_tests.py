@@ -55,9 +55,30 @@ class TempPostgres:
     def start(self) -> str:
         if os.geteuid() == 0:
             shutil.chown(self.dir, user=self.user)
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        )
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start")
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            opts,
+            "-l",
+            str(self.dir / "log"),
+            "-w",
+            "start",
+        )
         return f"postgresql+psycopg://postgres@/postgres?host={self.dir}&port={self.port}"
 
     def stop(self) -> None:
@@ -69,7 +90,9 @@ class TempPostgres:
 
 def run(label: str, env: dict[str, str]) -> tuple[int, int, int]:
     print(f"\n=== {label} ===", flush=True)
-    proc = subprocess.run(PYTEST, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(
+        PYTEST, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     sys.stdout.write(proc.stdout)
     tail = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
     passed = int(m.group(1)) if (m := re.search(r"(\d+) passed", tail)) else 0

@@ -51,7 +51,9 @@ def _drop_database(base_url: str, url: str) -> None:
 def _environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Keys and var files of the test run live in a temporary folder."""
     root = tmp_path_factory.mktemp("var")
-    old = {k: os.environ.get(k) for k in ("GOVSHARE_VAR_DIR", "GOVSHARE_KEY_DIR", "GOVSHARE_PROFILE")}
+    old = {
+        k: os.environ.get(k) for k in ("GOVSHARE_VAR_DIR", "GOVSHARE_KEY_DIR", "GOVSHARE_PROFILE")
+    }
     os.environ["GOVSHARE_VAR_DIR"] = str(root)
     os.environ["GOVSHARE_KEY_DIR"] = str(root / "keys")
     os.environ["GOVSHARE_PROFILE"] = "guangzhou"

@@ -48,7 +48,9 @@ def init() -> None:
 
 
 @app.command()
-def tick(today: Annotated[str | None, typer.Option(help="the day to run for (YYYY-MM-DD)")] = None) -> None:
+def tick(
+    today: Annotated[str | None, typer.Option(help="the day to run for (YYYY-MM-DD)")] = None,
+) -> None:
     """Runs every deadline rule once for the day (idempotent; safe with several processes)."""
     from govshare.cli_support import fail
     from govshare.jobs import service as jobs
@@ -78,7 +80,9 @@ def demo(
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    sweep: Annotated[bool, typer.Option(help="run the sweep every minute in the background")] = True,
+    sweep: Annotated[
+        bool, typer.Option(help="run the sweep every minute in the background")
+    ] = True,
 ) -> None:
     """Serves the console and the API; runs the sweep every minute."""
     import uvicorn
@@ -109,5 +113,6 @@ def _sweep_forever(interval: float = 60.0) -> None:
 def main() -> None:
     """Entry point of the `govshare` command."""
     app()
+
 
 _mount()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, UTC
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -42,8 +42,13 @@ def test_personnel_change_filed_in_time_is_not_late(session: Session) -> None:
     # GZ Art. 17: a change is filed within 5 working days; 2026-11-16 is a Monday
     dept = builders.department(session)
     person = orgs.file_person(
-        session, actor=OPERATOR, department_id=dept.id, post=PersonnelRole.DATA_ADMINISTRATOR,
-        name="王伟", started_on=date(2026, 11, 16), today=date(2026, 11, 23),
+        session,
+        actor=OPERATOR,
+        department_id=dept.id,
+        post=PersonnelRole.DATA_ADMINISTRATOR,
+        name="王伟",
+        started_on=date(2026, 11, 16),
+        today=date(2026, 11, 23),
     )
     assert person.filing_due_on == date(2026, 11, 23)
     assert person.filed_late is False
@@ -54,8 +59,13 @@ def test_personnel_change_filed_after_deadline_is_late_and_flagged(session: Sess
     # Saturday 2026-10-10, an adjusted working day (调休)
     dept = builders.department(session)
     person = orgs.file_person(
-        session, actor=OPERATOR, department_id=dept.id, post=PersonnelRole.FIRST_RESPONSIBLE,
-        name="李娜", started_on=date(2026, 9, 28), today=date(2026, 10, 15),
+        session,
+        actor=OPERATOR,
+        department_id=dept.id,
+        post=PersonnelRole.FIRST_RESPONSIBLE,
+        name="李娜",
+        started_on=date(2026, 9, 28),
+        today=date(2026, 10, 15),
     )
     assert person.filing_due_on == date(2026, 10, 10)
     assert person.filed_late is True
@@ -66,12 +76,22 @@ def test_personnel_change_filed_after_deadline_is_late_and_flagged(session: Sess
 def test_new_holder_ends_the_previous_one(session: Session) -> None:
     dept = builders.department(session)
     first = orgs.file_person(
-        session, actor=OPERATOR, department_id=dept.id, post=PersonnelRole.DATA_ADMINISTRATOR,
-        name="甲", started_on=date(2026, 1, 5), today=date(2026, 1, 6),
+        session,
+        actor=OPERATOR,
+        department_id=dept.id,
+        post=PersonnelRole.DATA_ADMINISTRATOR,
+        name="甲",
+        started_on=date(2026, 1, 5),
+        today=date(2026, 1, 6),
     )
     second = orgs.file_person(
-        session, actor=OPERATOR, department_id=dept.id, post=PersonnelRole.DATA_ADMINISTRATOR,
-        name="乙", started_on=date(2026, 6, 1), today=date(2026, 6, 2),
+        session,
+        actor=OPERATOR,
+        department_id=dept.id,
+        post=PersonnelRole.DATA_ADMINISTRATOR,
+        name="乙",
+        started_on=date(2026, 6, 1),
+        today=date(2026, 6, 2),
     )
     assert first.ended_on == date(2026, 6, 1) and first.successor_id == second.id
     assert [p.name for p in orgs.registry(session, department_id=dept.id)] == ["乙"]
@@ -81,18 +101,34 @@ def test_vacancy_is_flagged_by_the_sweep_once_and_resolved_by_a_successor(sessio
     # GZ Art. 17: the successor must be filed within 5 working days of the change
     dept = builders.department(session)
     person = orgs.file_person(
-        session, actor=OPERATOR, department_id=dept.id, post=PersonnelRole.FIRST_RESPONSIBLE,
-        name="张三", started_on=date(2026, 3, 2), today=date(2026, 3, 2),
+        session,
+        actor=OPERATOR,
+        department_id=dept.id,
+        post=PersonnelRole.FIRST_RESPONSIBLE,
+        name="张三",
+        started_on=date(2026, 3, 2),
+        today=date(2026, 3, 2),
     )
-    orgs.end_person(session, actor=OPERATOR, person_id=person.id, ended_on=date(2026, 11, 2), today=date(2026, 11, 2))
+    orgs.end_person(
+        session,
+        actor=OPERATOR,
+        person_id=person.id,
+        ended_on=date(2026, 11, 2),
+        today=date(2026, 11, 2),
+    )
     assert person.successor_due_on == date(2026, 11, 9)
     system = Actor.system()
     assert rules.flag_overdue_vacancies(session, today=date(2026, 11, 9), actor=system) == 0
     assert rules.flag_overdue_vacancies(session, today=date(2026, 11, 10), actor=system) == 1
     assert rules.flag_overdue_vacancies(session, today=date(2026, 11, 11), actor=system) == 0
     orgs.file_person(
-        session, actor=OPERATOR, department_id=dept.id, post=PersonnelRole.FIRST_RESPONSIBLE,
-        name="李四", started_on=date(2026, 11, 2), today=date(2026, 11, 12),
+        session,
+        actor=OPERATOR,
+        department_id=dept.id,
+        post=PersonnelRole.FIRST_RESPONSIBLE,
+        name="李四",
+        started_on=date(2026, 11, 2),
+        today=date(2026, 11, 12),
     )
     flag = session.scalar(select(Flag).where(Flag.kind == "personnel.vacancy_overdue"))
     assert flag is not None and flag.resolved_on == date(2026, 11, 12)
@@ -103,8 +139,13 @@ def test_officer_may_not_file_for_another_department(session: Session) -> None:
     officer = builders.actor_of(builders.user(session, role=Role.DATA_OFFICER, dept=mine))
     with pytest.raises(Forbidden):
         orgs.file_person(
-            session, actor=officer, department_id=other.id, post=PersonnelRole.SHARING_CONTACT,
-            name="x", started_on=date(2026, 1, 5), today=date(2026, 1, 5),
+            session,
+            actor=officer,
+            department_id=other.id,
+            post=PersonnelRole.SHARING_CONTACT,
+            name="x",
+            started_on=date(2026, 1, 5),
+            today=date(2026, 1, 5),
         )
 
 
@@ -123,7 +164,9 @@ def test_password_is_stored_as_argon2_and_wrong_password_refused(session: Sessio
     with pytest.raises(Unauthorized) as err:
         orgs.authenticate(session, username=user.username, password="wrong password!")
     assert err.value.code == "invalid_credentials"
-    assert orgs.authenticate(session, username=user.username, password=builders.PASSWORD).id == user.id
+    assert (
+        orgs.authenticate(session, username=user.username, password=builders.PASSWORD).id == user.id
+    )
 
 
 def test_lockout_after_repeated_failures(session: Session) -> None:
@@ -137,7 +180,10 @@ def test_lockout_after_repeated_failures(session: Session) -> None:
         orgs.authenticate(session, username=user.username, password=builders.PASSWORD, now=now)
     assert err.value.code == "account_locked"
     later = now + orgs.LOCKOUT + timedelta(seconds=1)
-    assert orgs.authenticate(session, username=user.username, password=builders.PASSWORD, now=later).id == user.id
+    assert (
+        orgs.authenticate(session, username=user.username, password=builders.PASSWORD, now=later).id
+        == user.id
+    )
     assert "auth.lockout" in _actions(session)
 
 
@@ -145,7 +191,13 @@ def test_api_key_is_shown_once_stored_hashed_and_checked(session: Session) -> No
     dept = builders.department(session)
     now = datetime(2026, 11, 20, tzinfo=UTC)
     issued = orgs.create_api_key(
-        session, actor=OPERATOR, department_id=dept.id, name="审批系统", scopes=["data:query"], valid_days=30, now=now
+        session,
+        actor=OPERATOR,
+        department_id=dept.id,
+        name="审批系统",
+        scopes=["data:query"],
+        valid_days=30,
+        now=now,
     )
     assert issued.token.split("_")[2] not in issued.key.key_hash
     assert orgs.authenticate_api_key(session, token=issued.token, now=now).id == issued.key.id
@@ -164,5 +216,7 @@ def test_api_key_is_shown_once_stored_hashed_and_checked(session: Session) -> No
 def test_api_key_with_unknown_scope_is_refused(session: Session) -> None:
     dept = builders.department(session)
     with pytest.raises(Invalid) as err:
-        orgs.create_api_key(session, actor=OPERATOR, department_id=dept.id, name="x", scopes=["everything"])
+        orgs.create_api_key(
+            session, actor=OPERATOR, department_id=dept.id, name="x", scopes=["everything"]
+        )
     assert err.value.code == "invalid_scope"

@@ -44,7 +44,9 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
 def login(client: TestClient, username: str, password: str = builders.PASSWORD) -> str:
     """Logs the client in; returns the session's CSRF token."""
     token = csrf_of(client)
-    r = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    r = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
     assert r.status_code == 303, r.text
     return csrf_of(client, "/dashboard")  # the session (and its token) is new after log-in
 

@@ -39,7 +39,13 @@ EXPECTED = {
     ("GET", "/audit"): {Role.AUDITOR, Role.AUTHORITY_ADMIN},
     ("GET", "/api/v1/audit/entries"): {Role.AUDITOR, Role.AUTHORITY_ADMIN},
     ("POST", "/api/v1/calendar/schedule"): {Role.AUTHORITY_ADMIN},
-    ("GET", "/api/v1/personnel"): {Role.AUTHORITY_ADMIN, Role.DATA_OFFICER, Role.STAFF, Role.AUDITOR, Role.SERVICE},
+    ("GET", "/api/v1/personnel"): {
+        Role.AUTHORITY_ADMIN,
+        Role.DATA_OFFICER,
+        Role.STAFF,
+        Role.AUDITOR,
+        Role.SERVICE,
+    },
 }
 
 ROLES = [Role.AUTHORITY_ADMIN, Role.DATA_OFFICER, Role.STAFF, Role.AUDITOR, Role.SERVICE]
@@ -91,7 +97,10 @@ def test_walk_every_route_as_each_role(app, world, session: Session, role: Role)
     headers: dict[str, str] = {}
     if role == Role.SERVICE:
         issued = orgs.create_api_key(
-            session, actor=Actor.operator(), department_id=world["civil"].id, name="matrix",
+            session,
+            actor=Actor.operator(),
+            department_id=world["civil"].id,
+            name="matrix",
             scopes=list(orgs.API_KEY_SCOPES),
         )
         headers["Authorization"] = f"Bearer {issued.token}"
@@ -129,4 +138,6 @@ def test_anonymous_gets_401_on_api_and_login_redirect_on_console(app) -> None:  
             assert response.status_code == 401, (method, path)
             assert response.json()["error"]["code"] == "not_authenticated"
         else:
-            assert response.status_code == 303 and response.headers["location"].startswith("/login"), (method, path)
+            assert response.status_code == 303 and response.headers["location"].startswith(
+                "/login"
+            ), (method, path)

@@ -42,6 +42,11 @@ def flag_missing_years(session: Session, *, today: date, actor: Actor) -> int:
     for year_text in open_years:
         if int(year_text) not in missing:
             changed += resolve_flag(
-                session, actor=actor, kind=KIND, object_type="calendar_year", object_id=year_text, today=today
+                session,
+                actor=actor,
+                kind=KIND,
+                object_type="calendar_year",
+                object_id=year_text,
+                today=today,
             )
     return changed

@@ -48,7 +48,8 @@ class TransactionalRoute(APIRoute):
 
 def get_db(request: Request) -> Session:
     """The request's session."""
-    return request.state.db  # type: ignore[no-any-return]
+    session: Session = request.state.db
+    return session
 
 
 Db = Annotated[Session, Depends(get_db)]
@@ -83,9 +84,9 @@ def resolve_actor(request: Request, session: Session) -> Actor | None:
     """The actor of the request: a bearer API key, or the logged-in user of the session cookie."""
     from govshare.orgs import service as orgs
 
-    cached = getattr(request.state, "actor", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    if hasattr(request.state, "actor"):
+        cached: Actor | None = request.state.actor
+        return cached
     actor: Actor | None = None
     auth = request.headers.get("authorization", "")
     if auth:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -12,7 +13,7 @@ LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(locale: str) -> dict[str, str]:
     """The message ids of a locale mapped to their translations (empty for English)."""
     path = TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po"
@@ -23,7 +24,7 @@ def catalogue(locale: str) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in cat if m.id and m.string and not m.fuzzy}
 
 
-def translator(locale: str):  # type: ignore[no-untyped-def]
+def translator(locale: str) -> Callable[..., str]:
     """A gettext function for the locale; unknown ids come back unchanged."""
     table = catalogue(locale if locale in LOCALES else DEFAULT_LOCALE)
 

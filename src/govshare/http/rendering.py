@@ -41,7 +41,7 @@ def banners(request: Request) -> list[str]:
     actor = getattr(request.state, "actor", None)
     if actor is None or not actor.has_role("authority_admin"):
         return []
-    from govshare.calendar import service as calendar
+    import govshare.calendar.service as calendar
 
     gettext = translator(locale_of(request))
     years = calendar.missing_years(get_db(request), today=today_of(request))

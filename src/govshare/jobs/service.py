@@ -88,7 +88,10 @@ def tick(factory: sessionmaker[Session], *, today: date) -> TickReport:
             with transaction(factory) as session:
                 session.add(
                     TickRun(
-                        rule=r.name, run_for=today, finished_at=utcnow(), error=report.errors[r.name]
+                        rule=r.name,
+                        run_for=today,
+                        finished_at=utcnow(),
+                        error=report.errors[r.name],
                     )
                 )
     return report
@@ -137,7 +140,13 @@ def raise_flag(
 
 
 def resolve_flag(
-    session: Session, *, actor: Actor, kind: str, object_type: str, object_id: str | int, today: date
+    session: Session,
+    *,
+    actor: Actor,
+    kind: str,
+    object_type: str,
+    object_id: str | int,
+    today: date,
 ) -> bool:
     """Resolves an open flag; returns False when none was open."""
     flag = session.scalar(

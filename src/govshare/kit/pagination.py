@@ -37,7 +37,9 @@ class Page(Generic[T]):
         return self.page > 1
 
 
-def paginate(session: Session, stmt: Select[Any], *, page: int = 1, per_page: int = 50) -> Page[Any]:
+def paginate(
+    session: Session, stmt: Select[Any], *, page: int = 1, per_page: int = 50
+) -> Page[Any]:
     """Runs `stmt` for one page; refuses a page number or size out of range."""
     if page < 1:
         raise Invalid("page must be 1 or more", code="invalid_page")

@@ -31,7 +31,9 @@ def add_department(
     kind: Annotated[str, typer.Option()] = "other",
     name_en: Annotated[str, typer.Option()] = "",
     parent_id: Annotated[int | None, typer.Option()] = None,
-    authority: Annotated[bool, typer.Option(help="this department is the sharing authority")] = False,
+    authority: Annotated[
+        bool, typer.Option(help="this department is the sharing authority")
+    ] = False,
 ) -> None:
     """Registers a department."""
     from govshare.cli_support import session_scope
@@ -39,8 +41,16 @@ def add_department(
 
     with session_scope() as session:
         dept = orgs.create_department(
-            session, actor=Actor.operator(), name=name, code=code, uscc=uscc, level=level,
-            kind=kind, name_en=name_en, parent_id=parent_id, is_authority=authority,
+            session,
+            actor=Actor.operator(),
+            name=name,
+            code=code,
+            uscc=uscc,
+            level=level,
+            kind=kind,
+            name_en=name_en,
+            parent_id=parent_id,
+            is_authority=authority,
         )
         typer.echo(f"department {dept.id} registered")
 
@@ -59,7 +69,12 @@ def add_user(
 
     with session_scope() as session:
         user = orgs.create_user(
-            session, actor=Actor.operator(), username=username, password=password, role=role,
-            department_id=department_id, display_name=display_name,
+            session,
+            actor=Actor.operator(),
+            username=username,
+            password=password,
+            role=role,
+            department_id=department_id,
+            display_name=display_name,
         )
         typer.echo(f"user {user.id} ({user.username}) created")

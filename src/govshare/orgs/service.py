@@ -77,7 +77,8 @@ def create_department(
     ):
         if session.scalar(select(Department.id).where(column == value)) is not None:
             raise Conflict(
-                f"a department with this {label} ({value}) already exists", code="duplicate_department"
+                f"a department with this {label} ({value}) already exists",
+                code="duplicate_department",
             )
     if parent_id is not None:
         get_department(session, department_id=parent_id)
@@ -121,7 +122,11 @@ def list_departments(
     if q:
         like = f"%{q.strip()}%"
         stmt = stmt.where(
-            or_(Department.name.ilike(like), Department.name_en.ilike(like), Department.code.ilike(like))
+            or_(
+                Department.name.ilike(like),
+                Department.name_en.ilike(like),
+                Department.code.ilike(like),
+            )
         )
     if level:
         stmt = stmt.where(Department.level == level)
@@ -272,7 +277,10 @@ def end_person(
         action="personnel.end",
         object_type="contact_person",
         object_id=person.id,
-        details={"ended_on": ended_on.isoformat(), "successor_due_on": str(person.successor_due_on)},
+        details={
+            "ended_on": ended_on.isoformat(),
+            "successor_due_on": str(person.successor_due_on),
+        },
     )
     return person
 
@@ -288,7 +296,9 @@ def registry(session: Session, *, department_id: int | None = None) -> list[Cont
 def personnel_history(session: Session, *, department_id: int) -> list[ContactPerson]:
     """Every filing of a department, newest first."""
     stmt = select(ContactPerson).where(ContactPerson.department_id == department_id)
-    return list(session.scalars(stmt.order_by(ContactPerson.filed_on.desc(), ContactPerson.id.desc())))
+    return list(
+        session.scalars(stmt.order_by(ContactPerson.filed_on.desc(), ContactPerson.id.desc()))
+    )
 
 
 def vacancies_overdue(session: Session, *, today: date) -> list[ContactPerson]:
@@ -368,7 +378,12 @@ def get_user(session: Session, *, user_id: int) -> User:
 
 
 def list_users(
-    session: Session, *, department_id: int | None = None, q: str = "", page: int = 1, per_page: int = 50
+    session: Session,
+    *,
+    department_id: int | None = None,
+    q: str = "",
+    page: int = 1,
+    per_page: int = 50,
 ) -> Page[User]:
     """Users, optionally of one department, matching a search text."""
     stmt = select(User)
@@ -395,7 +410,9 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
     return user
 
 
-def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> User:
+def authenticate(
+    session: Session, *, username: str, password: str, now: datetime | None = None
+) -> User:
     """Checks a log-in; locks the account after repeated failures. Failures are audited."""
     now = now or utcnow()
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
@@ -445,7 +462,9 @@ def change_password(
     _check_password(new_password)
     user.password_hash = _hasher.hash(new_password)
     user.session_version += 1
-    audit.record(session, actor=actor, action="user.password", object_type="user", object_id=user.id)
+    audit.record(
+        session, actor=actor, action="user.password", object_type="user", object_id=user.id
+    )
 
 
 def actor_for_user(user: User, method: str) -> Actor:

@@ -23,15 +23,26 @@ MANAGERS = (Role.AUTHORITY_ADMIN, Role.DATA_OFFICER)
 
 @router.get("/departments", response_class=HTMLResponse)
 def departments(
-    request: Request, db: Db, q: str = "", level: str = "", page: int = 1, actor: Actor = allow(*USER_ROLES_ALL)
+    request: Request,
+    db: Db,
+    q: str = "",
+    level: str = "",
+    page: int = 1,
+    actor: Actor = allow(*USER_ROLES_ALL),
 ) -> Response:
     """Every department, searchable, with the registration form for the authority."""
     result = orgs.list_departments(db, q=q, level=level, page=page, per_page=25)
     return render(
         request,
         "orgs/departments.html",
-        {"page": result, "q": q, "level": level, "levels": list(Level), "kinds": list(DepartmentKind),
-         "parents": orgs.list_departments(db, per_page=200).items},
+        {
+            "page": result,
+            "q": q,
+            "level": level,
+            "levels": list(Level),
+            "kinds": list(DepartmentKind),
+            "parents": orgs.list_departments(db, per_page=200).items,
+        },
     )
 
 
@@ -52,8 +63,15 @@ def create_department(
     try:
         with db.begin_nested():
             dept = orgs.create_department(
-                db, actor=actor, name=name, code=code, uscc=uscc, level=level, kind=kind,
-                name_en=name_en, parent_id=int(parent_id) if parent_id else None,
+                db,
+                actor=actor,
+                name=name,
+                code=code,
+                uscc=uscc,
+                level=level,
+                kind=kind,
+                name_en=name_en,
+                parent_id=int(parent_id) if parent_id else None,
             )
     except DomainError as exc:
         return form_error(request, exc, "/departments")
@@ -62,7 +80,9 @@ def create_department(
 
 
 @router.get("/departments/{department_id}", response_class=HTMLResponse)
-def department(request: Request, db: Db, department_id: int, actor: Actor = allow(*USER_ROLES_ALL)) -> Response:
+def department(
+    request: Request, db: Db, department_id: int, actor: Actor = allow(*USER_ROLES_ALL)
+) -> Response:
     """A department with its personnel registry and filing history."""
     dept = orgs.get_department(db, department_id=department_id)
     may_manage = actor.has_role(Role.AUTHORITY_ADMIN) or (
@@ -100,13 +120,26 @@ def file_person(
     try:
         with db.begin_nested():
             person = orgs.file_person(
-                db, actor=actor, department_id=department_id, post=post, name=name,
-                started_on=started_on, today=today_of(request), position=position, phone=phone, email=email,
+                db,
+                actor=actor,
+                department_id=department_id,
+                post=post,
+                name=name,
+                started_on=started_on,
+                today=today_of(request),
+                position=position,
+                phone=phone,
+                email=email,
             )
     except DomainError as exc:
         return form_error(request, exc, back)
     if person.filed_late:
-        flash(request, "Filed late: the deadline was {due}", "warning", due=person.filing_due_on.isoformat())
+        flash(
+            request,
+            "Filed late: the deadline was {due}",
+            "warning",
+            due=str(person.filing_due_on),
+        )
     else:
         flash(request, "Personnel change filed")
     return redirect(back)
@@ -114,13 +147,19 @@ def file_person(
 
 @router.post("/personnel/{person_id}/end")
 def end_person(
-    request: Request, db: Db, person_id: int, ended_on: Annotated[date, Form()], back: Annotated[str, Form()] = "/personnel",
+    request: Request,
+    db: Db,
+    person_id: int,
+    ended_on: Annotated[date, Form()],
+    back: Annotated[str, Form()] = "/personnel",
     actor: Actor = allow(*MANAGERS),
 ) -> Response:
     """Records that a person left a post."""
     try:
         with db.begin_nested():
-            orgs.end_person(db, actor=actor, person_id=person_id, ended_on=ended_on, today=today_of(request))
+            orgs.end_person(
+                db, actor=actor, person_id=person_id, ended_on=ended_on, today=today_of(request)
+            )
     except DomainError as exc:
         return form_error(request, exc, back)
     flash(request, "Departure recorded; file the successor in time")
@@ -136,13 +175,22 @@ def personnel(request: Request, db: Db, actor: Actor = allow(*USER_ROLES_ALL)) -
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users(request: Request, db: Db, q: str = "", page: int = 1, actor: Actor = allow(*ADMIN)) -> Response:
+def users(
+    request: Request, db: Db, q: str = "", page: int = 1, actor: Actor = allow(*ADMIN)
+) -> Response:
     """Console accounts with the form to create one."""
     result = orgs.list_users(db, q=q, page=page, per_page=25)
     depts = orgs.list_departments(db, per_page=200).items
     return render(
-        request, "orgs/users.html",
-        {"page": result, "q": q, "roles": list(USER_ROLES), "depts": depts, "dept_by_id": {d.id: d for d in depts}},
+        request,
+        "orgs/users.html",
+        {
+            "page": result,
+            "q": q,
+            "roles": list(USER_ROLES),
+            "depts": depts,
+            "dept_by_id": {d.id: d for d in depts},
+        },
     )
 
 
@@ -162,8 +210,14 @@ def create_user(
     try:
         with db.begin_nested():
             orgs.create_user(
-                db, actor=actor, username=username, password=password, role=role,
-                department_id=department_id, display_name=display_name, email=email,
+                db,
+                actor=actor,
+                username=username,
+                password=password,
+                role=role,
+                department_id=department_id,
+                display_name=display_name,
+                email=email,
             )
     except DomainError as exc:
         return form_error(request, exc, "/users")
@@ -173,7 +227,11 @@ def create_user(
 
 @router.post("/users/{user_id}/active")
 def set_active(
-    request: Request, db: Db, user_id: int, active: Annotated[bool, Form()], actor: Actor = allow(*ADMIN)
+    request: Request,
+    db: Db,
+    user_id: int,
+    active: Annotated[bool, Form()],
+    actor: Actor = allow(*ADMIN),
 ) -> Response:
     """Enables or disables an account."""
     try:
@@ -190,13 +248,21 @@ def api_keys(request: Request, db: Db, actor: Actor = allow(*MANAGERS)) -> Respo
     """API keys of the department (all, for the authority); a new token is shown once."""
     admin = actor.has_role(Role.AUTHORITY_ADMIN)
     keys = orgs.list_api_keys(db, department_id=None if admin else actor.department_id)
-    depts = orgs.list_departments(db, per_page=200).items if admin else [
-        orgs.get_department(db, department_id=actor.department_id or 0)
-    ]
+    depts = (
+        orgs.list_departments(db, per_page=200).items
+        if admin
+        else [orgs.get_department(db, department_id=actor.department_id or 0)]
+    )
     return render(
-        request, "orgs/api_keys.html",
-        {"keys": keys, "depts": depts, "dept_by_id": {d.id: d for d in depts},
-         "scopes": orgs.API_KEY_SCOPES, "new_token": request.session.pop("new_token", None)},
+        request,
+        "orgs/api_keys.html",
+        {
+            "keys": keys,
+            "depts": depts,
+            "dept_by_id": {d.id: d for d in depts},
+            "scopes": orgs.API_KEY_SCOPES,
+            "new_token": request.session.pop("new_token", None),
+        },
     )
 
 
@@ -207,8 +273,11 @@ async def create_api_key(request: Request, db: Db, actor: Actor = allow(*MANAGER
     try:
         with db.begin_nested():
             issued = orgs.create_api_key(
-                db, actor=actor, department_id=int(str(form.get("department_id") or actor.department_id or 0)),
-                name=str(form.get("name", "")), scopes=[str(s) for s in form.getlist("scopes")],
+                db,
+                actor=actor,
+                department_id=int(str(form.get("department_id") or actor.department_id or 0)),
+                name=str(form.get("name", "")),
+                scopes=[str(s) for s in form.getlist("scopes")],
                 valid_days=int(str(form.get("valid_days") or 180)),
             )
     except (DomainError, ValueError) as exc:
@@ -220,7 +289,11 @@ async def create_api_key(request: Request, db: Db, actor: Actor = allow(*MANAGER
 
 @router.post("/api-keys/{key_id}/revoke")
 def revoke_api_key(
-    request: Request, db: Db, key_id: int, reason: Annotated[str, Form()], actor: Actor = allow(*MANAGERS)
+    request: Request,
+    db: Db,
+    key_id: int,
+    reason: Annotated[str, Form()],
+    actor: Actor = allow(*MANAGERS),
 ) -> Response:
     """Revokes a key from the form."""
     try:

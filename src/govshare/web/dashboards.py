@@ -17,7 +17,11 @@ from govshare.orgs.models import ApiKey, ContactPerson, Department, Role, User
 def build(session: Session, *, actor: Actor, today: date) -> dict[str, Any]:
     """The dashboard context of the actor's role."""
     role = next(iter(actor.roles))
-    dept = orgs.get_department(session, department_id=actor.department_id) if actor.department_id else None
+    dept = (
+        orgs.get_department(session, department_id=actor.department_id)
+        if actor.department_id
+        else None
+    )
     context: dict[str, Any] = {"role": role, "department": dept, "cards": [], "flags": []}
     if role == Role.AUTHORITY_ADMIN:
         context["cards"] = [
@@ -31,7 +35,11 @@ def build(session: Session, *, actor: Actor, today: date) -> dict[str, Any]:
         context["cards"] = [
             ("Personnel on file", len(orgs.registry(session, department_id=dept.id)), "/personnel"),
             ("API keys in use", _active_keys(session, dept.id), "/api-keys"),
-            ("Open flags", len(jobs.open_flags(session, department_id=dept.id)), "/dashboard#flags"),
+            (
+                "Open flags",
+                len(jobs.open_flags(session, department_id=dept.id)),
+                "/dashboard#flags",
+            ),
         ]
         context["flags"] = jobs.open_flags(session, department_id=dept.id)
     elif role == Role.STAFF and dept is not None:

@@ -19,7 +19,12 @@ router = APIRouter(route_class=TransactionalRoute, include_in_schema=False)
 
 
 def _safe_next(target: str | None) -> str:
-    if not target or urlparse(target).netloc or not target.startswith("/") or target.startswith("//"):
+    if (
+        not target
+        or urlparse(target).netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
         return "/dashboard"
     return target
 
@@ -95,4 +100,6 @@ def switch_language(request: Request, code: str, back: str = "/") -> Response:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(request: Request, db: Db, actor: Actor = allow(*USER_ROLES_ALL)) -> Response:
     """The dashboard of the user's role."""
-    return render(request, "dashboard.html", dashboards.build(db, actor=actor, today=today_of(request)))
+    return render(
+        request, "dashboard.html", dashboards.build(db, actor=actor, today=today_of(request))
+    )
