@@ -1,0 +1,1 @@
+"""Browser tests: the console in real headless Chromium against a live server."""
