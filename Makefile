@@ -41,7 +41,11 @@ format: install ## Format the code with ruff
 bench: install ## Run the benchmarks and print their figures
 	$(PY) bench/run.py
 
+i18n: install ## Extract the console's messages (messages.pot) and merge them into the zh_CN and en catalogues
+	$(PY) scripts/i18n.py extract
+	$(PY) scripts/i18n.py update
+
 migration-initial: install ## Regenerate the initial migration from the models (before the first release only)
 	$(PY) scripts/regen_initial_migration.py
 
-.PHONY: help install demo test test-sqlite lint format bench migration-initial
+.PHONY: help install demo test test-sqlite lint format bench i18n migration-initial

@@ -24,6 +24,7 @@ import io
 import sys
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -146,7 +147,7 @@ def python_keywords() -> dict[str, Any]:
 
 def extract_python(
     fileobj: IO[bytes],
-    keywords: Mapping[str, Any],
+    keywords: Collection[str],
     comment_tags: Collection[str],
     options: Mapping[str, Any],
 ) -> Iterator[tuple[int, str, str, list[str]]]:
@@ -160,7 +161,7 @@ def untranslatable() -> list[tuple[str, int, str]]:
     """The f-string messages of the Python sources: (path, line, call) — they cannot be ids."""
     names = python_keywords()
     return [
-        (str(path.relative_to(ROOT)), f.lineno, f.keyword)
+        (_relative(path), f.lineno, f.keyword)
         for path in _python_files()
         for f in find_messages(path.read_bytes(), names)
         if f.text is None
@@ -181,7 +182,8 @@ class Dynamic:
 
 
 def _relative(path: str | Path) -> str:
-    return Path(path).resolve().relative_to(ROOT).as_posix()
+    resolved = Path(path).resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else str(path)
 
 
 def enum_messages() -> list[Dynamic]:
@@ -244,7 +246,9 @@ def dashboard_cards() -> list[Dynamic]:
                 and isinstance(card.elts[0].value, str)
             ):
                 label = card.elts[0]
-                out.append(Dynamic(label.value, _relative(DASHBOARDS), label.lineno, "dashboard card"))
+                out.append(
+                    Dynamic(label.value, _relative(DASHBOARDS), label.lineno, "dashboard card")
+                )
     return out
 
 
@@ -303,13 +307,15 @@ def build_template(creation_date: Any = None) -> Catalog:
     for path, lineno, message, comments in extracted():
         catalog.add(message, locations=[(path, lineno)], auto_comments=comments)
     for d in dynamic_messages():
-        catalog.add(d.msgid, locations=[(d.path, d.lineno)], auto_comments=[f"dynamic: {d.comment}"])
+        catalog.add(
+            d.msgid, locations=[(d.path, d.lineno)], auto_comments=[f"dynamic: {d.comment}"]
+        )
     return catalog
 
 
-def _render(catalog: Catalog, **options: Any) -> bytes:
+def _render(catalog: Catalog) -> bytes:
     out = io.BytesIO()
-    write_po(out, catalog, width=100, **options)
+    write_po(out, catalog, width=100)
     return out.getvalue()
 
 
@@ -328,11 +334,11 @@ def _write_if_changed(path: Path, content: bytes) -> bool:
 
 def extract() -> int:
     """Regenerates messages.pot; leaves it alone (and its date) when no message changed."""
-    old_date = _read(POT).creation_date if POT.exists() else None
-    template = build_template(old_date)
-    changed = False
-    if not (POT.exists() and POT.read_bytes() == _render(template)):
-        changed = _write_if_changed(POT, _render(build_template()))
+    template = build_template(_read(POT).creation_date if POT.exists() else None)
+    changed = not (POT.exists() and POT.read_bytes() == _render(template))
+    if changed:
+        template.creation_date = datetime.now().astimezone()
+        _write_if_changed(POT, _render(template))
     print(f"{_relative(POT)}: {len(template)} messages{'' if changed else ', unchanged'}")
     for path, lineno, call in untranslatable():
         print(f"warning: {path}:{lineno}: {call}(f-string) cannot be translated", file=sys.stderr)
@@ -350,7 +356,9 @@ def update() -> int:
         if path.exists():
             catalog = _read(path, locale)
         else:
-            catalog = Catalog(locale=locale, project="govshare", version=_version())
+            catalog = Catalog(
+                locale=locale, project="govshare", version=_version(), copyright_holder="govshare"
+            )
         catalog.update(template)
         catalog.fuzzy = False
         changed = _write_if_changed(path, _render(catalog))

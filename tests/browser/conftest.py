@@ -292,9 +292,7 @@ def pytest_runtest_makereport(
 
 
 @pytest.fixture()
-def page(
-    context: BrowserContext, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[Page]:
+def page(context: BrowserContext, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Page]:
     """A page of the test's context; a screenshot lands in the test's tmp dir when it fails.
 
     Uncaught JavaScript errors (htmx, the inline script) fail the test.

@@ -195,9 +195,7 @@ def test_data_officer_files_a_personnel_change(page: Page, live_server: LiveServ
     expect(page.get_by_role("heading", name=zh("File a personnel change"))).to_have_count(0)
 
 
-def test_authority_admin_issues_an_api_key_shown_once(
-    page: Page, live_server: LiveServer
-) -> None:
+def test_authority_admin_issues_an_api_key_shown_once(page: Page, live_server: LiveServer) -> None:
     log_in(page, live_server.accounts[Role.AUTHORITY_ADMIN])
     nav(page, zh("API keys"))
     assert path_of(page) == "/api-keys"

@@ -71,7 +71,11 @@ _SELECT_HEAD_FOR_UPDATE = _SELECT_HEAD.with_for_update()
 _UPDATE_HEAD = (
     update(_head)
     .where(_head.c.id == _HEAD_ID)
-    .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+    .values(last_seq=bindparam("seq"), last_hash=bindparam("entry_hash"))
+)
+# PostgreSQL runs the insert as a data-modifying CTE of the head update.
+_APPEND_PG = _UPDATE_HEAD.add_cte(
+    insert(_entries).values({c.name: bindparam(c.name) for c in _entries.c}).cte("new_entry")
 )
 
 
@@ -149,8 +153,11 @@ def record(
     fields["prev_hash"] = head_hash
     fields["entry_hash"] = compute_entry_hash(fields)
     connection = session.connection()
-    connection.execute(_INSERT_ENTRY, fields)
-    connection.execute(_UPDATE_HEAD, {"new_seq": fields["seq"], "new_hash": fields["entry_hash"]})
+    if connection.dialect.name == "postgresql":
+        connection.execute(_APPEND_PG, fields)  # one round trip instead of two
+    else:
+        connection.execute(_INSERT_ENTRY, fields)
+        connection.execute(_UPDATE_HEAD, {"seq": fields["seq"], "entry_hash": fields["entry_hash"]})
 
 
 def _validated_fields(

@@ -18,14 +18,14 @@ KIND = "calendar.year_missing"
 @rule(KIND, "This or next year's working-day schedule is not loaded")
 def flag_missing_years(session: Session, *, today: date, actor: Actor) -> int:
     """Raises a flag per missing year and resolves flags of years loaded since."""
-    from govshare.orgs.service import authority
+    from govshare.orgs.models import Department
 
     missing = set(calendar.missing_years(session, today))
     changed = 0
-    authority_id = None
+    authority_id = session.scalar(
+        select(Department.id).where(Department.is_authority.is_(True)).limit(1)
+    )
     for year in sorted(missing):
-        if authority_id is None:
-            authority_id = authority(session).id
         changed += raise_flag(
             session,
             actor=actor,

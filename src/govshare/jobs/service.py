@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from govshare.audit import service as audit
@@ -110,23 +111,26 @@ def raise_flag(
     due_on: date | None = None,
     details: dict[str, Any] | None = None,
 ) -> bool:
-    """Raises a flag once; returns False when it is already raised."""
-    existing = session.scalar(
-        select(Flag).where(
-            Flag.kind == kind, Flag.object_type == object_type, Flag.object_id == str(object_id)
-        )
-    )
-    if existing is not None and existing.resolved_on is None:
+    """Raises a flag once; returns False when it is already raised (by us or a concurrent sweep)."""
+    key = (Flag.kind == kind, Flag.object_type == object_type, Flag.object_id == str(object_id))
+    flag = session.scalar(select(Flag).where(*key).with_for_update())
+    if flag is not None and flag.resolved_on is None:
         return False
-    if existing is None:
-        existing = Flag(kind=kind, object_type=object_type, object_id=str(object_id))
-        session.add(existing)
-    existing.raised_on = today
-    existing.resolved_on = None
-    existing.department_id = department_id
-    existing.due_on = due_on
-    existing.message = message
-    existing.details = details or {}
+    if flag is None:
+        try:
+            with session.begin_nested():
+                flag = Flag(kind=kind, object_type=object_type, object_id=str(object_id))
+                flag.raised_on = today
+                session.add(flag)
+                session.flush()  # the unique key decides between two sweeps racing for it
+        except IntegrityError:
+            return False
+    flag.raised_on = today
+    flag.resolved_on = None
+    flag.department_id = department_id
+    flag.due_on = due_on
+    flag.message = message
+    flag.details = details or {}
     session.flush()  # the audit entry names the flag's id
     audit.record(
         session,
@@ -134,7 +138,7 @@ def raise_flag(
         action=f"flag.raise.{kind}",
         object_type=object_type,
         object_id=str(object_id),
-        details={"flag_id": existing.id, "message": message, "due_on": str(due_on or "")},
+        details={"flag_id": flag.id, "message": message, "due_on": str(due_on or "")},
     )
     return True
 

@@ -1,0 +1,5 @@
+"""`python -m govshare` runs the command line."""
+
+from govshare.cli import main
+
+main()
