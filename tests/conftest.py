@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from govshare import migrate
 from govshare.db import make_engine
 
+pytest_plugins = ["tests.web_support"]
+
 # Speed is measured by benchmarks, never by timed tests: no per-example deadline.
 settings.register_profile("govshare", deadline=None, print_blob=True)
 settings.load_profile("govshare")

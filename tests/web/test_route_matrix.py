@@ -13,7 +13,7 @@ from govshare.http.deps import Allow
 from govshare.kit.actor import Actor
 from govshare.orgs import service as orgs
 from govshare.orgs.models import Role
-from tests.web.conftest import login
+from tests.web_support import login
 
 PUBLIC = {
     ("GET", "/"),

@@ -1,4 +1,4 @@
-"""The application on the test session, and logged-in clients per role."""
+"""Fixtures of the web layer (a plugin of the root conftest): the app on the test session, log-ins."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ TODAY = date(2026, 11, 20)
 def app(session: Session):  # type: ignore[no-untyped-def]
     @contextmanager
     def opener() -> Iterator[Session]:
+        # What the test arranged is committed (into the test's outer transaction) before the
+        # request runs, as it would be in production; a failing request rolls back only itself.
+        session.commit()
         yield session
 
     return create_app(open_session=opener, today=lambda: TODAY)
