@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -70,17 +69,23 @@ class SeededDepartment:
 
 
 @dataclass(frozen=True)
-class LiveServer:
-    """The running server, its database and what was seeded in it."""
+class Seed:
+    """What was seeded: the accounts by role, the departments, the filed person's name."""
 
-    url: str
-    database_url: str
-    log_path: Path
     accounts: dict[Role, Account]
     authority: SeededDepartment
     police: SeededDepartment
     civil: SeededDepartment
     person_name: str
+
+
+@dataclass(frozen=True)
+class LiveServer(Seed):
+    """The running server, its database and what was seeded in it."""
+
+    url: str
+    database_url: str
+    log_path: Path
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
         """A plain HTTP GET on the server (no browser): status and body."""
@@ -93,7 +98,7 @@ class LiveServer:
                 return exc.code, exc.read().decode()
 
 
-def _seed(url: str) -> dict[str, object]:
+def _seed(url: str) -> Seed:
     """The authority, two departments, one user per role and one personnel filing, committed."""
     engine = make_engine(url)
     try:
@@ -132,14 +137,15 @@ def _seed(url: str) -> dict[str, object]:
                 started_on=today,
                 today=today,
             )
-            return {
-                "accounts": accounts,
-                "authority": SeededDepartment(authority.id, authority.name),
-                "police": SeededDepartment(police.id, police.name),
-                "civil": SeededDepartment(civil.id, civil.name),
-            }
     finally:
         engine.dispose()
+    return Seed(
+        accounts=accounts,
+        authority=SeededDepartment(authority.id, authority.name),
+        police=SeededDepartment(police.id, police.name),
+        civil=SeededDepartment(civil.id, civil.name),
+        person_name=SEEDED_PERSON,
+    )
 
 
 def _free_port() -> int:
@@ -213,7 +219,7 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """`govshare serve --no-sweep` on a fresh seeded database and a free 127.0.0.1 port."""
     database_url = database_factory()
-    seeded = _seed(database_url)
+    seed = _seed(database_url)
     root = tmp_path_factory.mktemp("live-server")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -235,15 +241,17 @@ def live_server(
     try:
         _wait_until_healthy(proc, url, log_path)
         yield LiveServer(
+            accounts=seed.accounts,
+            authority=seed.authority,
+            police=seed.police,
+            civil=seed.civil,
+            person_name=seed.person_name,
             url=url,
             database_url=database_url,
             log_path=log_path,
-            person_name=SEEDED_PERSON,
-            **seeded,  # type: ignore[arg-type]
         )
     finally:
         _stop(proc)
-        shutil.rmtree(root / "var", ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
