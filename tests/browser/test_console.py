@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -53,8 +52,9 @@ NAV = {
 }
 
 
-def path_of(page: Page) -> str:
-    return urlparse(page.url).path
+def expect_path(page: Page, path: str) -> None:
+    """Waits until the page is at `path` (with any query string)."""
+    expect(page).to_have_url(re.compile(rf"^[a-z]+://[^/]+{re.escape(path)}(?:\?.*)?$"))
 
 
 def log_in(page: Page, account: Account, *, password: str | None = None) -> None:
@@ -97,7 +97,7 @@ def test_wrong_password_shows_the_error_and_stays_on_login(
     staff = live_server.accounts[Role.STAFF]
     log_in(page, staff, password="not the password at all")
 
-    assert path_of(page) == "/login"
+    expect_path(page, "/login")
     expect(page.locator(".flash.error")).to_have_text(zh("wrong user name or password"))
     expect(page.get_by_role("heading", name=zh("Log in"))).to_be_visible()
     expect(page.locator("input[name=username]")).to_have_value(staff.username)
@@ -124,7 +124,7 @@ def test_language_is_zh_cn_by_default_and_english_after_the_switch(
 
     english.click()
     expect(html).to_have_attribute("lang", "en")
-    assert path_of(page) == "/login"
+    expect_path(page, "/login")
     expect(english).to_have_class(re.compile(r"\bon\b"))
     expect(page.locator("h1")).to_have_text("Log in")
     expect(page.get_by_role("button", name="Log in", exact=True)).to_be_visible()
@@ -139,14 +139,14 @@ def test_language_is_zh_cn_by_default_and_english_after_the_switch(
 
     chinese.click()
     expect(html).to_have_attribute("lang", "zh-CN")
-    assert path_of(page) == "/dashboard"
+    expect_path(page, "/dashboard")
 
 
 def test_staff_sees_the_personnel_registry(page: Page, live_server: LiveServer) -> None:
     log_in(page, live_server.accounts[Role.STAFF])
     nav(page, zh("Personnel registry"))
 
-    assert path_of(page) == "/personnel"
+    expect_path(page, "/personnel")
     row = page.get_by_test_id("personnel").locator("tbody tr", has_text=live_server.person_name)
     expect(row.locator("td")).to_have_text(
         [
@@ -166,7 +166,7 @@ def test_data_officer_files_a_personnel_change(page: Page, live_server: LiveServ
     log_in(page, officer)
     nav(page, zh("Departments"))
     page.get_by_test_id("departments").get_by_role("link", name=own.name, exact=True).click()
-    assert path_of(page) == f"/departments/{own.id}"
+    expect_path(page, f"/departments/{own.id}")
 
     form = page.locator(f"form[action='/departments/{own.id}/personnel']")
     form.locator("select[name=post]").select_option(PersonnelRole.DATA_ADMINISTRATOR.value)
@@ -179,7 +179,7 @@ def test_data_officer_files_a_personnel_change(page: Page, live_server: LiveServ
 
     # POST-redirect-GET: back on the department page with the flash message.
     expect(page.locator(".flash.success[role=status]")).to_have_text(zh("Personnel change filed"))
-    assert path_of(page) == f"/departments/{own.id}"
+    expect_path(page, f"/departments/{own.id}")
     row = page.get_by_test_id("current-personnel").locator("tbody tr", has_text="陈晓明")
     expect(row).to_have_count(1)
     expect(row.locator("td").nth(0)).to_have_text(zh(PersonnelRole.DATA_ADMINISTRATOR))
@@ -203,7 +203,7 @@ def test_data_officer_files_a_personnel_change(page: Page, live_server: LiveServ
 def test_authority_admin_issues_an_api_key_shown_once(page: Page, live_server: LiveServer) -> None:
     log_in(page, live_server.accounts[Role.AUTHORITY_ADMIN])
     nav(page, zh("API keys"))
-    assert path_of(page) == "/api-keys"
+    expect_path(page, "/api-keys")
     expect(page.get_by_test_id("new-token")).to_have_count(0)
 
     page.locator("input[name=name]").fill("不动产登记系统")
@@ -214,7 +214,7 @@ def test_authority_admin_issues_an_api_key_shown_once(page: Page, live_server: L
     expect(page.locator(".flash.success")).to_have_text(
         zh("API key issued: copy the token now, it is shown only once")
     )
-    assert path_of(page) == "/api-keys"
+    expect_path(page, "/api-keys")
     shown = page.get_by_test_id("new-token")
     expect(shown).to_contain_text(zh("The new key (shown only now):"))
     token = shown.locator("code").inner_text()
@@ -247,7 +247,7 @@ def test_working_day_calculator_answers_in_place(page: Page, live_server: LiveSe
 
     log_in(page, live_server.accounts[Role.STAFF])
     nav(page, zh("Working days"))
-    assert path_of(page) == "/calendar"
+    expect_path(page, "/calendar")
     result = page.get_by_test_id("calc-result")
     expect(result).to_be_empty()
 
@@ -259,7 +259,7 @@ def test_working_day_calculator_answers_in_place(page: Page, live_server: LiveSe
         zh("{n} working days after {start}: due by the end of {due}", n=n, start=start, due=due)
     )
     # HTMX swapped the fragment in: the page itself did not change.
-    assert path_of(page) == "/calendar"
+    expect_path(page, "/calendar")
     expect(page.get_by_role("heading", name=zh("Calculator"))).to_be_visible()
 
 

@@ -47,6 +47,7 @@ def rules() -> list[Rule]:
     """Every registered rule, after importing the domains that define them."""
     from govshare.audit import rules as _audit_rules  # noqa: F401
     from govshare.calendar import rules as _calendar_rules  # noqa: F401
+    from govshare.catalogue import rules as _catalogue_rules  # noqa: F401
     from govshare.orgs import rules as _orgs_rules  # noqa: F401
 
     return sorted(_RULES.values(), key=lambda r: (r.order, r.name))
