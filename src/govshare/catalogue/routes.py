@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from govshare.catalogue import directory
+from govshare.catalogue import directory, projects
 from govshare.catalogue import service as catalogue
 from govshare.catalogue.schemas import (
     ChangeEventIn,
@@ -222,3 +222,49 @@ def search_directory(
 def directory_entry(db: Db, resource_id: int, actor: Actor = allow(*EVERYONE)) -> DirectoryItem:
     """One published entry and what a consumer must do to use it."""
     return _item(directory.get_entry(db, resource_id=resource_id))
+
+
+class ProjectIn(BaseModel):
+    department_id: int
+    name: str
+
+
+class CheckOut(BaseModel):
+    name: str
+    passed: bool
+    detail: str
+    article: str
+
+
+class ProjectOut(BaseModel):
+    id: int
+    department_id: int
+    name: str
+    stage: str
+    registered_on: Any
+    approved_on: Any
+    accepted_on: Any
+
+
+def _project(p: Any) -> ProjectOut:
+    return ProjectOut(id=p.id, department_id=p.department_id, name=p.name, stage=p.stage,
+                      registered_on=p.registered_on, approved_on=p.approved_on, accepted_on=p.accepted_on)
+
+
+@router.post("/catalogue/projects", response_model=ProjectOut, status_code=201)
+def register_project(request: Request, db: Db, body: ProjectIn, actor: Actor = allow(*PROVIDERS)) -> ProjectOut:
+    """Registers an informatization project; its catalogue entries name it (GZ 38)."""
+    return _project(projects.register_project(db, actor=actor, department_id=body.department_id, name=body.name, today=today_of(request)))
+
+
+@router.get("/catalogue/projects/{project_id}/check", response_model=list[CheckOut])
+def check_project(db: Db, project_id: int, stage: str = "approval", actor: Actor = allow(*READERS)) -> list[CheckOut]:
+    """Whether the project's catalogue is filed (approval) or in the directory (acceptance)."""
+    report = projects.check(db, project_id=project_id, stage=stage)
+    return [CheckOut(**c.__dict__) for c in report.checks]
+
+
+@router.post("/catalogue/projects/{project_id}/{stage}", response_model=ProjectOut)
+def advance_project(request: Request, db: Db, project_id: int, stage: str, actor: Actor = allow(*ADMIN)) -> ProjectOut:
+    """Records approval or acceptance; refused (409) while a check fails."""
+    return _project(projects.advance(db, actor=actor, project_id=project_id, stage=stage, today=today_of(request)))
