@@ -45,7 +45,7 @@ i18n: install ## Extract the console's messages (messages.pot) and merge them in
 	$(PY) scripts/i18n.py extract
 	$(PY) scripts/i18n.py update
 
-migration-initial: install ## Regenerate the initial migration from the models (before the first release only)
-	$(PY) scripts/regen_initial_migration.py
+migration: install ## Autogenerate the next migration from the models: make migration SLUG=what_changed
+	$(PY) scripts/new_migration.py $(SLUG)
 
-.PHONY: help install demo test test-sqlite lint format bench i18n migration-initial
+.PHONY: help install demo test test-sqlite lint format bench i18n migration
