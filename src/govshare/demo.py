@@ -292,6 +292,9 @@ def create(
                 display_name=display,
             )
             logins.append((str(role), username, password, depts[code].name))
+        from govshare import demo_catalogue
+
+        demo_catalogue.load(session, depts=depts, today=today)
         audit.checkpoint(session)
     from govshare.jobs import service as jobs
 
