@@ -24,49 +24,14 @@ from govshare.catalogue.enums import (
 from govshare.catalogue.models import CatalogueReview, DirectoryEntry, Resource
 from govshare.db import make_engine, make_session_factory, transaction
 from govshare.kit.actor import Actor
-from govshare.kit.demo_codes import make_uscc
-from govshare.orgs import service as orgs
-from govshare.orgs.models import Department, DepartmentKind, Level
+from govshare.orgs.models import Department
 
 TODAY = date(2026, 11, 20)
 
 
 def _departments(session: Session) -> dict[str, Department]:
-    """The demo's departments, created as demo.create does."""
-    actor = Actor.operator("demo")
-    depts: dict[str, Department] = {}
-    for i, (code, name, name_en, kind) in enumerate(demo.MUNICIPAL, start=1):
-        depts[code] = orgs.create_department(
-            session,
-            actor=actor,
-            name=name,
-            name_en=name_en,
-            code=code,
-            uscc=make_uscc(demo.GUANGZHOU, 10_000 + i),
-            level=Level.MUNICIPAL,
-            kind=kind,
-            is_authority=kind == DepartmentKind.AUTHORITY,
-            region="广州市",
-        )
-    for region, prefix, dname, dname_en, members in demo.DISTRICTS:
-        parent = depts["GZ-ZSJ"]
-        for j, (code, name, name_en, kind) in enumerate(members, start=1):
-            dept = orgs.create_department(
-                session,
-                actor=actor,
-                name=f"广州市{dname}{name}",
-                name_en=f"{dname_en} {name_en}",
-                code=f"{prefix}-{code}",
-                uscc=make_uscc(region, 20_000 + j),
-                level=Level.DISTRICT,
-                kind=kind,
-                parent_id=parent.id,
-                region=dname,
-            )
-            depts[dept.code] = dept
-            if code == "ZSJ":
-                parent = dept
-    return depts
+    """The demo's departments, made as `demo.create` makes them."""
+    return demo.create_departments(session, actor=Actor.operator("demo"))
 
 
 @pytest.fixture(scope="module")

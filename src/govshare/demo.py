@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from govshare import migrate, runtime
 from govshare.audit import service as audit
@@ -16,7 +17,7 @@ from govshare.kit.actor import Actor
 from govshare.kit.demo_codes import make_uscc
 from govshare.kit.errors import Conflict
 from govshare.orgs import service as orgs
-from govshare.orgs.models import DepartmentKind, Level, PersonnelRole, Role
+from govshare.orgs.models import Department, DepartmentKind, Level, PersonnelRole, Role
 
 GUANGZHOU = "440100"
 
@@ -162,6 +163,43 @@ def _person_name(i: int) -> str:
     return SURNAMES[i * 7 % len(SURNAMES)] + GIVEN[i * 3 % len(GIVEN)]
 
 
+def create_departments(session: Session, *, actor: Actor) -> dict[str, Department]:
+    """The authority, the municipal departments GZ 21, 23 and 24 name, and two districts' departments, by code."""
+    depts: dict[str, Department] = {}
+    for i, (code, name, name_en, kind) in enumerate(MUNICIPAL, start=1):
+        depts[code] = orgs.create_department(
+            session,
+            actor=actor,
+            name=name,
+            name_en=name_en,
+            code=code,
+            uscc=make_uscc(GUANGZHOU, 10_000 + i),
+            level=Level.MUNICIPAL,
+            kind=kind,
+            is_authority=kind == DepartmentKind.AUTHORITY,
+            region="广州市",
+        )
+    for region, prefix, dname, dname_en, members in DISTRICTS:
+        parent = depts["GZ-ZSJ"]
+        for j, (code, name, name_en, kind) in enumerate(members, start=1):
+            dept = orgs.create_department(
+                session,
+                actor=actor,
+                name=f"广州市{dname}{name}",
+                name_en=f"{dname_en} {name_en}",
+                code=f"{prefix}-{code}",
+                uscc=make_uscc(region, 20_000 + j),
+                level=Level.DISTRICT,
+                kind=kind,
+                parent_id=parent.id,
+                region=dname,
+            )
+            depts[dept.code] = dept
+            if code == "ZSJ":
+                parent = dept
+    return depts
+
+
 def reset_database(url: str, *, force: bool) -> None:
     """Drops the demo database's contents when asked; refuses to touch a database with data otherwise."""
     parsed = make_url(url)
@@ -194,38 +232,7 @@ def create(
     today = today or date.today()
     actor = Actor.operator("demo")
     with transaction(runtime.session_factory(url)) as session:
-        depts = {}
-        for i, (code, name, name_en, kind) in enumerate(MUNICIPAL, start=1):
-            depts[code] = orgs.create_department(
-                session,
-                actor=actor,
-                name=name,
-                name_en=name_en,
-                code=code,
-                uscc=make_uscc(GUANGZHOU, 10_000 + i),
-                level=Level.MUNICIPAL,
-                kind=kind,
-                is_authority=kind == DepartmentKind.AUTHORITY,
-                region="广州市",
-            )
-        for region, prefix, dname, dname_en, members in DISTRICTS:
-            parent = depts["GZ-ZSJ"]
-            for j, (code, name, name_en, kind) in enumerate(members, start=1):
-                dept = orgs.create_department(
-                    session,
-                    actor=actor,
-                    name=f"广州市{dname}{name}",
-                    name_en=f"{dname_en} {name_en}",
-                    code=f"{prefix}-{code}",
-                    uscc=make_uscc(region, 20_000 + j),
-                    level=Level.DISTRICT,
-                    kind=kind,
-                    parent_id=parent.id,
-                    region=dname,
-                )
-                depts[dept.code] = dept
-                if code == "ZSJ":
-                    parent = dept
+        depts = create_departments(session, actor=actor)
 
         n = 0
         for code, dept in depts.items():
