@@ -17,6 +17,7 @@ def _mount() -> None:
     from govshare.audit.cli import app as audit_app
     from govshare.calendar.cli import app as calendar_app
     from govshare.calendar.cli import workdays_app
+    from govshare.catalogue.interchange_cli import app as catalogue_app
     from govshare.orgs.cli import app as orgs_app
     from govshare.profiles.cli import app as profile_app
 
@@ -25,6 +26,7 @@ def _mount() -> None:
     app.add_typer(calendar_app, name="calendar", help="The holiday schedule.")
     app.add_typer(audit_app, name="audit", help="The audit log: verify, checkpoint, export.")
     app.add_typer(orgs_app, name="orgs", help="Departments and accounts.")
+    app.add_typer(catalogue_app, name="catalogue", help="The catalogue: Excel template, import, export, DCAT.")
 
 
 def _parse_day(value: str | None) -> date:

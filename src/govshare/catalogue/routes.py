@@ -218,7 +218,7 @@ def search_directory(
     )
 
 
-@router.get("/directory/{resource_id}", response_model=DirectoryItem)
+@router.get("/directory/{resource_id:int}", response_model=DirectoryItem)
 def directory_entry(db: Db, resource_id: int, actor: Actor = allow(*EVERYONE)) -> DirectoryItem:
     """One published entry and what a consumer must do to use it."""
     return _item(directory.get_entry(db, resource_id=resource_id))

@@ -61,7 +61,8 @@ def _transition(resource: Resource, action: str) -> ResourceStatus:
     return target
 
 
-def _check_provider(actor: Actor, department_id: int) -> None:
+def check_provider(actor: Actor, department_id: int) -> None:
+    """Refuses anyone but the department's data officer (or the authority) editing its catalogue."""
     if actor.has_role(Role.AUTHORITY_ADMIN):
         return
     if not actor.has_role(Role.DATA_OFFICER) or actor.department_id != department_id:
@@ -137,7 +138,7 @@ def _set_item(row: DataItem, position: int, item: DataItemIn) -> None:
 
 def create_resource(session: Session, *, actor: Actor, data: ResourceIn) -> Resource:
     """Adds a draft entry to a department's catalogue; every rule is checked first."""
-    _check_provider(actor, data.department_id)
+    check_provider(actor, data.department_id)
     rules_check.check(data, get_active_profile())
     _check_references(session, data)
     resource = Resource(status=ResourceStatus.DRAFT, version=0)
@@ -155,7 +156,7 @@ def create_resource(session: Session, *, actor: Actor, data: ResourceIn) -> Reso
 def update_resource(session: Session, *, actor: Actor, resource_id: int, data: ResourceIn) -> Resource:
     """Edits a draft, returned or published entry; a published one becomes the draft of its next version."""
     resource = get_resource(session, resource_id=resource_id)
-    _check_provider(actor, resource.department_id)
+    check_provider(actor, resource.department_id)
     if data.department_id != resource.department_id:
         raise Invalid("an entry stays in its department's catalogue", code="department_fixed")
     if resource.status not in ResourceStatus.editable():
@@ -270,7 +271,7 @@ def diff_versions(session: Session, *, resource_id: int, old: int, new: int) -> 
 def submit(session: Session, *, actor: Actor, resource_id: int, today: date) -> Resource:
     """Submits an entry for review; the authority must answer within the profile's deadline (GZ 8)."""
     resource = get_resource(session, resource_id=resource_id)
-    _check_provider(actor, resource.department_id)
+    check_provider(actor, resource.department_id)
     target = _transition(resource, "submit")
     rules_check.check(as_input(resource), get_active_profile())
     deadline = get_active_profile().catalogue.authority_review
@@ -419,7 +420,7 @@ def resolve_change_event(session: Session, *, actor: Actor, event_id: int, resol
     event = session.get(ChangeEvent, event_id)
     if event is None:
         raise NotFound(f"no change event {event_id}", code="change_event_not_found")
-    _check_provider(actor, event.department_id)
+    check_provider(actor, event.department_id)
     if event.resolved_on is not None:
         raise Conflict("this change event is already resolved", code="already_resolved")
     if not resolution.strip():
@@ -457,7 +458,7 @@ def change_events(session: Session, *, department_id: int | None = None, open_on
 
 def record_full_review(session: Session, *, actor: Actor, department_id: int, today: date, note: str = "") -> CatalogueReview:
     """Records that a department reviewed its whole catalogue (ZS 11: at least once a year)."""
-    _check_provider(actor, department_id)
+    check_provider(actor, department_id)
     review = CatalogueReview(department_id=department_id, reviewed_on=today, reviewed_by=actor.name, note=note)
     session.add(review)
     session.flush()  # the audit entry names the new id

@@ -78,12 +78,14 @@ def _include_routers(app: FastAPI) -> None:
     from govshare.audit import views as audit_views
     from govshare.calendar import routes as calendar_routes
     from govshare.calendar import views as calendar_views
+    from govshare.catalogue import interchange_routes
     from govshare.catalogue import routes as catalogue_routes
     from govshare.orgs import routes as orgs_routes
     from govshare.orgs import views as orgs_views
     from govshare.web import views as web_views
 
-    for module in (orgs_routes, calendar_routes, audit_routes, catalogue_routes):
+    # interchange before the catalogue: its fixed /directory/... paths precede /directory/{id}
+    for module in (orgs_routes, calendar_routes, audit_routes, interchange_routes, catalogue_routes):
         app.include_router(module.router, prefix="/api/v1")
     for module in (web_views, orgs_views, calendar_views, audit_views):
         app.include_router(module.router)
