@@ -10,11 +10,22 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from govshare.audit import service as audit
 from govshare.audit.schemas import AuditFilters
 from govshare.http.deps import Db, TransactionalRoute, allow
-from govshare.http.rendering import flash, redirect, render
+from govshare.http.rendering import CHINA, flash, redirect, render
 from govshare.kit.actor import Actor
 from govshare.orgs.models import Role
 
 router = APIRouter(route_class=TransactionalRoute, include_in_schema=False)
+
+
+def _console_times(request: Request, filters: AuditFilters) -> AuditFilters:
+    """The console's date-time fields are typed in China Standard Time, not UTC as the API takes them."""
+    changes = {}
+    for name in ("since", "until"):
+        raw, value = request.query_params.get(name, ""), getattr(filters, name)
+        if value is not None and raw and not any(c in raw[10:] for c in "+-Z"):
+            changes[name] = value.replace(tzinfo=CHINA)
+    return filters.model_copy(update=changes) if changes else filters
+
 
 READERS = (Role.AUDITOR, Role.AUTHORITY_ADMIN)
 
@@ -28,6 +39,7 @@ def viewer(
     actor: Actor = allow(*READERS),
 ) -> Response:
     """The log, filtered, a page at a time."""
+    filters = _console_times(request, filters)
     result = audit.list_entries(db, filters=filters, page=page, per_page=50)
     query = "&".join(f"{k}={v}" for k, v in filters.model_dump(exclude_none=True).items())
     return render(request, "audit.html", {"page": result, "filters": filters, "query": query})

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -15,6 +16,15 @@ from govshare.http.i18n import DEFAULT_LOCALE, LOCALES, translator
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time as China Standard Time, the time officials read."""
+    return moment.astimezone(CHINA).strftime(fmt) if moment is not None else ""
+
+
+templates.env.filters["local"] = local_time
 
 
 def locale_of(request: Request) -> str:
@@ -25,9 +35,12 @@ def locale_of(request: Request) -> str:
 
 def flash(request: Request, message: str, category: str = "success", **params: str) -> None:
     """Queues a message (an English message id, translated when shown) for the next page."""
-    request.session.setdefault("flashes", []).append(
-        {"message": message, "category": category, "params": params}
-    )
+    # a new list (not an in-place append) so that the session notices the change
+    queued = [
+        *request.session.get("flashes", []),
+        {"message": message, "category": category, "params": params},
+    ]
+    request.session["flashes"] = queued
 
 
 def today_of(request: Request) -> date:

@@ -10,6 +10,7 @@ Layout under ``Settings.key_dir``::
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -47,10 +48,8 @@ class DataKeyring:
         self.folder = key_dir / "data"
         index_path = self.folder / "index.key"
         if not index_path.exists():
-            try:
+            with contextlib.suppress(FileExistsError):  # another process made it first
                 _write_secret(index_path, secrets.token_bytes(32))
-            except FileExistsError:  # another process made it first
-                pass
         self._index_key = index_path.read_bytes()
         self._keys: dict[str, AESGCM] = {}
         if not (self.folder / "current").exists():
@@ -62,7 +61,9 @@ class DataKeyring:
             self._keys[path.stem] = AESGCM(path.read_bytes())
         self.current_key_id = (self.folder / "current").read_text().strip()
         if self.current_key_id not in self._keys:
-            raise DataKeyError(f"the current data key {self.current_key_id} is missing from {self.folder}")
+            raise DataKeyError(
+                f"the current data key {self.current_key_id} is missing from {self.folder}"
+            )
 
     def rotate(self) -> str:
         """Makes a new data key current; old keys stay for decryption. Returns the new id."""

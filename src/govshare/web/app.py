@@ -80,14 +80,21 @@ def _include_routers(app: FastAPI) -> None:
     from govshare.calendar import views as calendar_views
     from govshare.catalogue import interchange_routes
     from govshare.catalogue import routes as catalogue_routes
+    from govshare.catalogue import views as catalogue_views
     from govshare.orgs import routes as orgs_routes
     from govshare.orgs import views as orgs_views
     from govshare.web import views as web_views
 
     # interchange before the catalogue: its fixed /directory/... paths precede /directory/{id}
-    for module in (orgs_routes, calendar_routes, audit_routes, interchange_routes, catalogue_routes):
+    for module in (
+        orgs_routes,
+        calendar_routes,
+        audit_routes,
+        interchange_routes,
+        catalogue_routes,
+    ):
         app.include_router(module.router, prefix="/api/v1")
-    for module in (web_views, orgs_views, calendar_views, audit_views):
+    for module in (web_views, orgs_views, calendar_views, audit_views, catalogue_views):
         app.include_router(module.router)
 
 
