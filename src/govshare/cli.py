@@ -26,7 +26,9 @@ def _mount() -> None:
     app.add_typer(calendar_app, name="calendar", help="The holiday schedule.")
     app.add_typer(audit_app, name="audit", help="The audit log: verify, checkpoint, export.")
     app.add_typer(orgs_app, name="orgs", help="Departments and accounts.")
-    app.add_typer(catalogue_app, name="catalogue", help="The catalogue: Excel template, import, export, DCAT.")
+    app.add_typer(
+        catalogue_app, name="catalogue", help="The catalogue: Excel template, import, export, DCAT."
+    )
 
 
 def _parse_day(value: str | None) -> date:

@@ -77,9 +77,13 @@ class Resource(Base):
     approving_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     data_grade: Mapped[int | None] = mapped_column(Integer)
     data_classification: Mapped[str] = mapped_column(String(100), default="")
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("informatization_project.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("informatization_project.id"), index=True
+    )
 
-    status: Mapped[ResourceStatus] = mapped_column(String(20), index=True, default=ResourceStatus.DRAFT)
+    status: Mapped[ResourceStatus] = mapped_column(
+        String(20), index=True, default=ResourceStatus.DRAFT
+    )
     version: Mapped[int] = mapped_column(Integer, default=0)
     published_version: Mapped[int | None] = mapped_column(Integer)
     submitted_on: Mapped[date | None] = mapped_column(Date)
@@ -102,7 +106,9 @@ class DataItem(Base):
     __table_args__ = (UniqueConstraint("resource_id", "name"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resource.id", ondelete="CASCADE"), index=True)
+    resource_id: Mapped[int] = mapped_column(
+        ForeignKey("resource.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100), default="")

@@ -43,18 +43,34 @@ class CheckReport:
         return all(c.passed for c in self.checks)
 
 
-def register_project(session: Session, *, actor: Actor, department_id: int, name: str, today: date) -> InformatizationProject:
+def register_project(
+    session: Session, *, actor: Actor, department_id: int, name: str, today: date
+) -> InformatizationProject:
     """Registers a project; its catalogue entries name it by `project_id`."""
-    if not (actor.has_role(Role.AUTHORITY_ADMIN) or (actor.has_role(Role.DATA_OFFICER) and actor.department_id == department_id)):
-        raise Forbidden("only the department or the authority registers its projects", code="not_your_department")
+    if not (
+        actor.has_role(Role.AUTHORITY_ADMIN)
+        or (actor.has_role(Role.DATA_OFFICER) and actor.department_id == department_id)
+    ):
+        raise Forbidden(
+            "only the department or the authority registers its projects",
+            code="not_your_department",
+        )
     orgs.get_department(session, department_id=department_id)
     if not name.strip():
         raise Invalid("a project needs a name", code="missing_name")
-    project = InformatizationProject(department_id=department_id, name=name.strip(), registered_on=today)
+    project = InformatizationProject(
+        department_id=department_id, name=name.strip(), registered_on=today
+    )
     session.add(project)
     session.flush()  # the audit entry names the new id
-    audit.record(session, actor=actor, action="project.register", object_type="project", object_id=project.id,
-                 details={"department_id": department_id, "name": project.name})
+    audit.record(
+        session,
+        actor=actor,
+        action="project.register",
+        object_type="project",
+        object_id=project.id,
+        details={"department_id": department_id, "name": project.name},
+    )
     return project
 
 
@@ -75,33 +91,51 @@ def check(session: Session, *, project_id: int, stage: str) -> CheckReport:
     if stage == "approval":
         if rules.catalogue_for_approval.enabled:
             filed = [r for r in entries if r.status in FILED]
-            report.checks.append(Check(
-                "catalogue_filed", bool(filed),
-                f"{len(filed)} of {len(entries)} catalogue entries of the project are filed", rules.catalogue_for_approval.citation(),
-            ))
+            report.checks.append(
+                Check(
+                    "catalogue_filed",
+                    bool(filed),
+                    f"{len(filed)} of {len(entries)} catalogue entries of the project are filed",
+                    rules.catalogue_for_approval.citation(),
+                )
+            )
         if rules.sharing_assessed_for_approval.enabled:
-            overdue = session.scalars(select(Flag.kind).where(
-                Flag.department_id == project.department_id, Flag.resolved_on.is_(None), Flag.kind.like("catalogue.%")
-            )).all()
-            report.checks.append(Check(
-                "sharing_obligations_met", not overdue,
-                "no overdue catalogue obligations" if not overdue else f"overdue: {', '.join(sorted(set(overdue)))}",
-                rules.sharing_assessed_for_approval.citation(),
-            ))
+            overdue = session.scalars(
+                select(Flag.kind).where(
+                    Flag.department_id == project.department_id,
+                    Flag.resolved_on.is_(None),
+                    Flag.kind.like("catalogue.%"),
+                )
+            ).all()
+            report.checks.append(
+                Check(
+                    "sharing_obligations_met",
+                    not overdue,
+                    "no overdue catalogue obligations"
+                    if not overdue
+                    else f"overdue: {', '.join(sorted(set(overdue)))}",
+                    rules.sharing_assessed_for_approval.citation(),
+                )
+            )
     elif stage == "acceptance":
         if rules.catalogue_for_acceptance.enabled:
             published = [r for r in entries if r.published_version is not None]
-            report.checks.append(Check(
-                "catalogue_published", bool(entries) and len(published) == len(entries),
-                f"{len(published)} of {len(entries)} catalogue entries are in the platform's directory",
-                rules.catalogue_for_acceptance.citation(),
-            ))
+            report.checks.append(
+                Check(
+                    "catalogue_published",
+                    bool(entries) and len(published) == len(entries),
+                    f"{len(published)} of {len(entries)} catalogue entries are in the platform's directory",
+                    rules.catalogue_for_acceptance.citation(),
+                )
+            )
     else:
         raise Invalid("the stage is 'approval' or 'acceptance'", code="invalid_stage")
     return report
 
 
-def advance(session: Session, *, actor: Actor, project_id: int, stage: str, today: date) -> InformatizationProject:
+def advance(
+    session: Session, *, actor: Actor, project_id: int, stage: str, today: date
+) -> InformatizationProject:
     """Records the project's approval or acceptance; refused while a check fails."""
     if not actor.has_role(Role.AUTHORITY_ADMIN):
         raise Forbidden("the authority records approvals and acceptances", code="authority_only")
@@ -110,15 +144,28 @@ def advance(session: Session, *, actor: Actor, project_id: int, stage: str, toda
     if expected is None:
         raise Invalid("the stage is 'approval' or 'acceptance'", code="invalid_stage")
     if project.stage != expected:
-        raise IllegalTransition(f"a project that is {project.stage} cannot pass {stage}", code="illegal_transition")
+        raise IllegalTransition(
+            f"a project that is {project.stage} cannot pass {stage}", code="illegal_transition"
+        )
     report = check(session, project_id=project_id, stage=stage)
     if not report.passed:
-        failed = "; ".join(f"{c.name}: {c.detail} [{c.article}]" for c in report.checks if not c.passed)
-        raise Conflict(f"the project does not meet the {stage} conditions: {failed}", code="project_check_failed")
+        failed = "; ".join(
+            f"{c.name}: {c.detail} [{c.article}]" for c in report.checks if not c.passed
+        )
+        raise Conflict(
+            f"the project does not meet the {stage} conditions: {failed}",
+            code="project_check_failed",
+        )
     if stage == "approval":
         project.stage, project.approved_on = "approved", today
     else:
         project.stage, project.accepted_on = "accepted", today
-    audit.record(session, actor=actor, action=f"project.{stage}", object_type="project", object_id=project.id,
-                 details={"checks": [c.name for c in report.checks]})
+    audit.record(
+        session,
+        actor=actor,
+        action=f"project.{stage}",
+        object_type="project",
+        object_id=project.id,
+        details={"checks": [c.name for c in report.checks]},
+    )
     return project

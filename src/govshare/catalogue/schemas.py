@@ -33,7 +33,8 @@ class DataItemIn(BaseModel):
     description: str = ""
     is_subject_key: bool = False
     sharing_type: SharingType | None = Field(
-        default=None, description="None: as the resource; 'unconditional' shares this item of a conditional resource directly (GZ 9)"
+        default=None,
+        description="None: as the resource; 'unconditional' shares this item of a conditional resource directly (GZ 9)",
     )
 
 
@@ -64,7 +65,12 @@ class ResourceIn(BaseModel):
                     "open_type": "not_open",
                     "update_cycle": "real_time",
                     "items": [
-                        {"name": "公民身份号码", "data_type": "string", "length": 18, "is_subject_key": True},
+                        {
+                            "name": "公民身份号码",
+                            "data_type": "string",
+                            "length": 18,
+                            "is_subject_key": True,
+                        },
                         {"name": "姓名", "data_type": "string", "length": 50},
                     ],
                 }
@@ -79,7 +85,12 @@ class ResourceIn(BaseModel):
     catalogue_kind: CatalogueKind
     basic_category: BasicCategory | None = None
     thematic_lead_department_id: int | None = None
-    class_code: str = Field(default="", max_length=20, pattern=r"^[0-9A-Za-z]*$", description="类/项/目/细目 codes; derived when empty")
+    class_code: str = Field(
+        default="",
+        max_length=20,
+        pattern=r"^[0-9A-Za-z]*$",
+        description="类/项/目/细目 codes; derived when empty",
+    )
     format: ResourceFormat
     subject_key_type: SubjectKeyType
     subject_key_name: str = ""
@@ -100,7 +111,10 @@ class ResourceIn(BaseModel):
     responsible_person: str = ""
     collecting_department_id: int | None = None
     approving_department_id: int | None = None
-    contains_state_secret: bool = Field(default=False, description="a resource holding state secrets cannot be entered (GZ 20; ZS 17)")
+    contains_state_secret: bool = Field(
+        default=False,
+        description="a resource holding state secrets cannot be entered (GZ 20; ZS 17)",
+    )
     data_grade: int | None = Field(default=None, ge=1)
     data_classification: str = ""
     project_id: int | None = None
@@ -165,7 +179,9 @@ class CommentIn(BaseModel):
 
 class PublishIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    resource_ids: list[int] | None = Field(default=None, description="None publishes every approved entry")
+    resource_ids: list[int] | None = Field(
+        default=None, description="None publishes every approved entry"
+    )
 
 
 class VersionOut(BaseModel):

@@ -37,14 +37,26 @@ from govshare.orgs import service as orgs
 from govshare.orgs.models import Role
 from govshare.profiles.service import get_active_profile
 
-BASIC_CLASS = {"natural_person": "01", "legal_person": "02", "natural_resources": "03", "e_certificate": "04"}
-KIND_CLASS = {CatalogueKind.BASIC: "1", CatalogueKind.THEMATIC: "2", CatalogueKind.DEPARTMENTAL: "3"}
+BASIC_CLASS = {
+    "natural_person": "01",
+    "legal_person": "02",
+    "natural_resources": "03",
+    "e_certificate": "04",
+}
+KIND_CLASS = {
+    CatalogueKind.BASIC: "1",
+    CatalogueKind.THEMATIC: "2",
+    CatalogueKind.DEPARTMENTAL: "3",
+}
 
 # Fields copied between ResourceIn and Resource (everything but the items and the hard-stop flag).
 _FIELDS = tuple(f for f in ResourceIn.model_fields if f not in ("items", "contains_state_secret"))
 
 TRANSITIONS: dict[str, tuple[frozenset[ResourceStatus], ResourceStatus]] = {
-    "submit": (frozenset({ResourceStatus.DRAFT, ResourceStatus.RETURNED}), ResourceStatus.SUBMITTED),
+    "submit": (
+        frozenset({ResourceStatus.DRAFT, ResourceStatus.RETURNED}),
+        ResourceStatus.SUBMITTED,
+    ),
     "return": (frozenset({ResourceStatus.SUBMITTED}), ResourceStatus.RETURNED),
     "approve": (frozenset({ResourceStatus.SUBMITTED}), ResourceStatus.APPROVED),
     "publish": (frozenset({ResourceStatus.APPROVED}), ResourceStatus.PUBLISHED),
@@ -55,8 +67,10 @@ def _transition(resource: Resource, action: str) -> ResourceStatus:
     allowed, target = TRANSITIONS[action]
     if resource.status not in allowed:
         raise IllegalTransition(
-            f"cannot {action} an entry that is {resource.status}", code="illegal_transition",
-            status=str(resource.status), action=action,
+            f"cannot {action} an entry that is {resource.status}",
+            code="illegal_transition",
+            status=str(resource.status),
+            action=action,
         )
     return target
 
@@ -66,12 +80,16 @@ def check_provider(actor: Actor, department_id: int) -> None:
     if actor.has_role(Role.AUTHORITY_ADMIN):
         return
     if not actor.has_role(Role.DATA_OFFICER) or actor.department_id != department_id:
-        raise Forbidden("only the department's data officer edits its catalogue", code="not_your_catalogue")
+        raise Forbidden(
+            "only the department's data officer edits its catalogue", code="not_your_catalogue"
+        )
 
 
 def _check_authority(actor: Actor) -> None:
     if not actor.has_role(Role.AUTHORITY_ADMIN):
-        raise Forbidden("only the authority reviews and publishes the catalogue", code="authority_only")
+        raise Forbidden(
+            "only the authority reviews and publishes the catalogue", code="authority_only"
+        )
 
 
 # --- entries -------------------------------------------------------------------------------------
@@ -110,10 +128,17 @@ def _next_code(session: Session, class_code: str) -> str:
 
 
 def _check_references(session: Session, data: ResourceIn) -> None:
-    for field in ("department_id", "thematic_lead_department_id", "collecting_department_id", "approving_department_id"):
+    for field in (
+        "department_id",
+        "thematic_lead_department_id",
+        "collecting_department_id",
+        "approving_department_id",
+    ):
         dept_id = getattr(data, field)
         if dept_id is not None and session.get(orgs.Department, dept_id) is None:
-            raise Invalid(f"{field}: no department {dept_id}", code="unknown_department", field=field)
+            raise Invalid(
+                f"{field}: no department {dept_id}", code="unknown_department", field=field
+            )
 
 
 def _apply(resource: Resource, data: ResourceIn) -> None:
@@ -147,13 +172,23 @@ def create_resource(session: Session, *, actor: Actor, data: ResourceIn) -> Reso
     session.add(resource)
     session.flush()  # the audit entry names the new id
     audit.record(
-        session, actor=actor, action="catalogue.create", object_type="resource", object_id=resource.id,
-        details={"code": resource.code, "name": resource.name, "sharing_type": resource.sharing_type},
+        session,
+        actor=actor,
+        action="catalogue.create",
+        object_type="resource",
+        object_id=resource.id,
+        details={
+            "code": resource.code,
+            "name": resource.name,
+            "sharing_type": resource.sharing_type,
+        },
     )
     return resource
 
 
-def update_resource(session: Session, *, actor: Actor, resource_id: int, data: ResourceIn) -> Resource:
+def update_resource(
+    session: Session, *, actor: Actor, resource_id: int, data: ResourceIn
+) -> Resource:
     """Edits a draft, returned or published entry; a published one becomes the draft of its next version."""
     resource = get_resource(session, resource_id=resource_id)
     check_provider(actor, resource.department_id)
@@ -161,17 +196,24 @@ def update_resource(session: Session, *, actor: Actor, resource_id: int, data: R
         raise Invalid("an entry stays in its department's catalogue", code="department_fixed")
     if resource.status not in ResourceStatus.editable():
         raise IllegalTransition(
-            f"an entry that is {resource.status} cannot be edited until it is reviewed", code="not_editable"
+            f"an entry that is {resource.status} cannot be edited until it is reviewed",
+            code="not_editable",
         )
     rules_check.check(data, get_active_profile())
     _check_references(session, data)
     before = snapshot(resource)
     _apply(resource, data)
-    resource.status = ResourceStatus.DRAFT if resource.status == ResourceStatus.PUBLISHED else resource.status
+    resource.status = (
+        ResourceStatus.DRAFT if resource.status == ResourceStatus.PUBLISHED else resource.status
+    )
     session.flush()  # the snapshot below reads the new items
     changes = diff_snapshots(before, snapshot(resource))
     audit.record(
-        session, actor=actor, action="catalogue.update", object_type="resource", object_id=resource.id,
+        session,
+        actor=actor,
+        action="catalogue.update",
+        object_type="resource",
+        object_id=resource.id,
         details={"fields": [c["field"] for c in changes]},
     )
     return resource
@@ -194,7 +236,9 @@ def list_resources(
         stmt = stmt.where(Resource.status == status)
     if q:
         like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Resource.name.ilike(like), Resource.name_en.ilike(like), Resource.code.ilike(like)))
+        stmt = stmt.where(
+            or_(Resource.name.ilike(like), Resource.name_en.ilike(like), Resource.code.ilike(like))
+        )
     return paginate(session, stmt.order_by(Resource.code), page=page, per_page=per_page)
 
 
@@ -217,8 +261,13 @@ def snapshot(resource: Resource) -> dict[str, Any]:
     data["class_code"] = resource.class_code
     data["items"] = [
         {
-            "name": i.name, "name_en": i.name_en, "data_type": i.data_type, "length": i.length,
-            "description": i.description, "is_subject_key": i.is_subject_key, "sharing_type": i.sharing_type,
+            "name": i.name,
+            "name_en": i.name_en,
+            "data_type": i.data_type,
+            "length": i.length,
+            "description": i.description,
+            "is_subject_key": i.is_subject_key,
+            "sharing_type": i.sharing_type,
         }
         for i in resource.items
     ]
@@ -255,7 +304,9 @@ def versions(session: Session, *, resource_id: int) -> list[ResourceVersion]:
     return list(session.scalars(stmt.order_by(ResourceVersion.version)))
 
 
-def diff_versions(session: Session, *, resource_id: int, old: int, new: int) -> list[dict[str, Any]]:
+def diff_versions(
+    session: Session, *, resource_id: int, old: int, new: int
+) -> list[dict[str, Any]]:
     """The changes from version `old` to version `new` (0 for `new` means the working copy)."""
     by_number = {v.version: v.snapshot for v in versions(session, resource_id=resource_id)}
     if new == 0:
@@ -279,24 +330,42 @@ def submit(session: Session, *, actor: Actor, resource_id: int, today: date) -> 
     resource.version += 1
     resource.submitted_on = today
     resource.review_due_on = (
-        calendar.add_working_days(session, today, deadline.working_days) if deadline.working_days is not None else None
+        calendar.add_working_days(session, today, deadline.working_days)
+        if deadline.working_days is not None
+        else None
     )
     resource.review_comment = ""
     session.add(
-        ResourceVersion(resource_id=resource.id, version=resource.version, snapshot=snapshot(resource), submitted_by=actor.name)
+        ResourceVersion(
+            resource_id=resource.id,
+            version=resource.version,
+            snapshot=snapshot(resource),
+            submitted_by=actor.name,
+        )
     )
     audit.record(
-        session, actor=actor, action="catalogue.submit", object_type="resource", object_id=resource.id,
+        session,
+        actor=actor,
+        action="catalogue.submit",
+        object_type="resource",
+        object_id=resource.id,
         details={"version": resource.version, "review_due_on": str(resource.review_due_on or "")},
     )
-    _resolve_change_events(session, actor=actor, department_id=resource.department_id, today=today,
-                           resolution=f"entry {resource.code} submitted (version {resource.version})")
+    _resolve_change_events(
+        session,
+        actor=actor,
+        department_id=resource.department_id,
+        today=today,
+        resolution=f"entry {resource.code} submitted (version {resource.version})",
+    )
     return resource
 
 
 def _current_version(session: Session, resource: Resource) -> ResourceVersion:
     version = session.scalar(
-        select(ResourceVersion).where(ResourceVersion.resource_id == resource.id, ResourceVersion.version == resource.version)
+        select(ResourceVersion).where(
+            ResourceVersion.resource_id == resource.id, ResourceVersion.version == resource.version
+        )
     )
     if version is None:
         raise NotFound("the submitted version is missing", code="version_not_found")
@@ -304,11 +373,19 @@ def _current_version(session: Session, resource: Resource) -> ResourceVersion:
 
 
 def _review_done(session: Session, *, actor: Actor, resource: Resource, today: date) -> None:
-    jobs.resolve_flag(session, actor=actor, kind="catalogue.review_overdue", object_type="resource",
-                      object_id=resource.id, today=today)
+    jobs.resolve_flag(
+        session,
+        actor=actor,
+        kind="catalogue.review_overdue",
+        object_type="resource",
+        object_id=resource.id,
+        today=today,
+    )
 
 
-def return_entry(session: Session, *, actor: Actor, resource_id: int, comment: str, today: date) -> Resource:
+def return_entry(
+    session: Session, *, actor: Actor, resource_id: int, comment: str, today: date
+) -> Resource:
     """Returns a submitted entry to its provider with the authority's comments."""
     _check_authority(actor)
     resource = get_resource(session, resource_id=resource_id)
@@ -320,8 +397,14 @@ def return_entry(session: Session, *, actor: Actor, resource_id: int, comment: s
     resource.reviewed_by = actor.name
     version = _current_version(session, resource)
     version.outcome, version.outcome_comment = "returned", comment.strip()
-    audit.record(session, actor=actor, action="catalogue.return", object_type="resource", object_id=resource.id,
-                 details={"version": resource.version, "comment": comment.strip()})
+    audit.record(
+        session,
+        actor=actor,
+        action="catalogue.return",
+        object_type="resource",
+        object_id=resource.id,
+        details={"version": resource.version, "comment": comment.strip()},
+    )
     _review_done(session, actor=actor, resource=resource, today=today)
     return resource
 
@@ -333,13 +416,21 @@ def approve(session: Session, *, actor: Actor, resource_id: int, today: date) ->
     resource.status = _transition(resource, "approve")
     resource.reviewed_by = actor.name
     _current_version(session, resource).outcome = "approved"
-    audit.record(session, actor=actor, action="catalogue.approve", object_type="resource", object_id=resource.id,
-                 details={"version": resource.version})
+    audit.record(
+        session,
+        actor=actor,
+        action="catalogue.approve",
+        object_type="resource",
+        object_id=resource.id,
+        details={"version": resource.version},
+    )
     _review_done(session, actor=actor, resource=resource, today=today)
     return resource
 
 
-def publish(session: Session, *, actor: Actor, today: date, resource_ids: list[int] | None = None) -> list[Resource]:
+def publish(
+    session: Session, *, actor: Actor, today: date, resource_ids: list[int] | None = None
+) -> list[Resource]:
     """Publishes approved entries to the sharing directory (GZ 11); None publishes every approved entry."""
     _check_authority(actor)
     stmt = select(Resource).options(selectinload(Resource.items))
@@ -357,8 +448,14 @@ def publish(session: Session, *, actor: Actor, today: date, resource_ids: list[i
         resource.published_version = resource.version
         _current_version(session, resource).published_at = now
         _publish_entry(session, resource)
-        audit.record(session, actor=actor, action="catalogue.publish", object_type="resource", object_id=resource.id,
-                     details={"version": resource.version, "code": resource.code})
+        audit.record(
+            session,
+            actor=actor,
+            action="catalogue.publish",
+            object_type="resource",
+            object_id=resource.id,
+            details={"version": resource.version, "code": resource.code},
+        )
     return resources
 
 
@@ -390,12 +487,24 @@ def _publish_entry(session: Session, resource: Resource) -> None:
 
 
 def register_change_event(
-    session: Session, *, actor: Actor, department_id: int, kind: ChangeEventKind | str, description: str,
-    occurred_on: date, today: date,
+    session: Session,
+    *,
+    actor: Actor,
+    department_id: int,
+    kind: ChangeEventKind | str,
+    description: str,
+    occurred_on: date,
+    today: date,
 ) -> ChangeEvent:
     """Registers a change that obliges the department to update its catalogue within the profile's deadline."""
-    if not (actor.has_role(Role.AUTHORITY_ADMIN) or (actor.has_role(Role.DATA_OFFICER) and actor.department_id == department_id)):
-        raise Forbidden("only the authority or the department registers its change events", code="not_your_department")
+    if not (
+        actor.has_role(Role.AUTHORITY_ADMIN)
+        or (actor.has_role(Role.DATA_OFFICER) and actor.department_id == department_id)
+    ):
+        raise Forbidden(
+            "only the authority or the department registers its change events",
+            code="not_your_department",
+        )
     orgs.get_department(session, department_id=department_id)
     if occurred_on > today:
         raise Invalid("a change is registered once it has happened", code="future_change")
@@ -403,19 +512,37 @@ def register_change_event(
         raise Invalid("describe the change (which law, which function)", code="missing_description")
     deadline = get_active_profile().catalogue.department_update
     event = ChangeEvent(
-        department_id=department_id, kind=ChangeEventKind(kind), description=description.strip(),
-        occurred_on=occurred_on, registered_on=today, registered_by=actor.name,
-        due_on=calendar.add_working_days(session, occurred_on, deadline.working_days) if deadline.working_days is not None else None,
+        department_id=department_id,
+        kind=ChangeEventKind(kind),
+        description=description.strip(),
+        occurred_on=occurred_on,
+        registered_on=today,
+        registered_by=actor.name,
+        due_on=calendar.add_working_days(session, occurred_on, deadline.working_days)
+        if deadline.working_days is not None
+        else None,
     )
     session.add(event)
     session.flush()  # the audit entry names the new id
-    audit.record(session, actor=actor, action="catalogue.change_event", object_type="change_event", object_id=event.id,
-                 details={"department_id": department_id, "kind": event.kind, "occurred_on": occurred_on.isoformat(),
-                          "due_on": str(event.due_on or "")})
+    audit.record(
+        session,
+        actor=actor,
+        action="catalogue.change_event",
+        object_type="change_event",
+        object_id=event.id,
+        details={
+            "department_id": department_id,
+            "kind": event.kind,
+            "occurred_on": occurred_on.isoformat(),
+            "due_on": str(event.due_on or ""),
+        },
+    )
     return event
 
 
-def resolve_change_event(session: Session, *, actor: Actor, event_id: int, resolution: str, today: date) -> ChangeEvent:
+def resolve_change_event(
+    session: Session, *, actor: Actor, event_id: int, resolution: str, today: date
+) -> ChangeEvent:
     """Closes a change event without a new submission (e.g. the catalogue needed no change), with the reason."""
     event = session.get(ChangeEvent, event_id)
     if event is None:
@@ -429,56 +556,104 @@ def resolve_change_event(session: Session, *, actor: Actor, event_id: int, resol
     return event
 
 
-def _close_event(session: Session, *, actor: Actor, event: ChangeEvent, today: date, resolution: str) -> None:
+def _close_event(
+    session: Session, *, actor: Actor, event: ChangeEvent, today: date, resolution: str
+) -> None:
     event.resolved_on, event.resolution = today, resolution
-    audit.record(session, actor=actor, action="catalogue.change_event.resolve", object_type="change_event",
-                 object_id=event.id, details={"resolution": resolution, "late": bool(event.due_on and today > event.due_on)})
-    jobs.resolve_flag(session, actor=actor, kind="catalogue.update_overdue", object_type="change_event",
-                      object_id=event.id, today=today)
+    audit.record(
+        session,
+        actor=actor,
+        action="catalogue.change_event.resolve",
+        object_type="change_event",
+        object_id=event.id,
+        details={"resolution": resolution, "late": bool(event.due_on and today > event.due_on)},
+    )
+    jobs.resolve_flag(
+        session,
+        actor=actor,
+        kind="catalogue.update_overdue",
+        object_type="change_event",
+        object_id=event.id,
+        today=today,
+    )
 
 
-def _resolve_change_events(session: Session, *, actor: Actor, department_id: int, today: date, resolution: str) -> None:
-    stmt = select(ChangeEvent).where(ChangeEvent.department_id == department_id, ChangeEvent.resolved_on.is_(None))
+def _resolve_change_events(
+    session: Session, *, actor: Actor, department_id: int, today: date, resolution: str
+) -> None:
+    stmt = select(ChangeEvent).where(
+        ChangeEvent.department_id == department_id, ChangeEvent.resolved_on.is_(None)
+    )
     for event in session.scalars(stmt):
         _close_event(session, actor=actor, event=event, today=today, resolution=resolution)
 
 
-def change_events(session: Session, *, department_id: int | None = None, open_only: bool = False) -> list[ChangeEvent]:
+def change_events(
+    session: Session, *, department_id: int | None = None, open_only: bool = False
+) -> list[ChangeEvent]:
     """Change events, newest first."""
     stmt = select(ChangeEvent)
     if department_id is not None:
         stmt = stmt.where(ChangeEvent.department_id == department_id)
     if open_only:
         stmt = stmt.where(ChangeEvent.resolved_on.is_(None))
-    return list(session.scalars(stmt.order_by(ChangeEvent.occurred_on.desc(), ChangeEvent.id.desc())))
+    return list(
+        session.scalars(stmt.order_by(ChangeEvent.occurred_on.desc(), ChangeEvent.id.desc()))
+    )
 
 
 # --- full review (ZS 11) ------------------------------------------------------------------------------
 
 
-def record_full_review(session: Session, *, actor: Actor, department_id: int, today: date, note: str = "") -> CatalogueReview:
+def record_full_review(
+    session: Session, *, actor: Actor, department_id: int, today: date, note: str = ""
+) -> CatalogueReview:
     """Records that a department reviewed its whole catalogue (ZS 11: at least once a year)."""
     check_provider(actor, department_id)
-    review = CatalogueReview(department_id=department_id, reviewed_on=today, reviewed_by=actor.name, note=note)
+    review = CatalogueReview(
+        department_id=department_id, reviewed_on=today, reviewed_by=actor.name, note=note
+    )
     session.add(review)
     session.flush()  # the audit entry names the new id
-    audit.record(session, actor=actor, action="catalogue.full_review", object_type="department", object_id=department_id,
-                 details={"review_id": review.id, "note": note})
-    jobs.resolve_flag(session, actor=actor, kind="catalogue.full_review_overdue", object_type="department",
-                      object_id=department_id, today=today)
+    audit.record(
+        session,
+        actor=actor,
+        action="catalogue.full_review",
+        object_type="department",
+        object_id=department_id,
+        details={"review_id": review.id, "note": note},
+    )
+    jobs.resolve_flag(
+        session,
+        actor=actor,
+        kind="catalogue.full_review_overdue",
+        object_type="department",
+        object_id=department_id,
+        today=today,
+    )
     return review
 
 
 def last_full_review(session: Session, *, department_id: int) -> date | None:
     """The day of the department's last full review."""
-    return session.scalar(select(func.max(CatalogueReview.reviewed_on)).where(CatalogueReview.department_id == department_id))
+    return session.scalar(
+        select(func.max(CatalogueReview.reviewed_on)).where(
+            CatalogueReview.department_id == department_id
+        )
+    )
 
 
 # --- sharing-type disputes (ZS 10; ZZ 18) ----------------------------------------------------------------
 
 
 def raise_dispute(
-    session: Session, *, actor: Actor, resource_id: int, requested_type: SharingType | str, reason: str, today: date
+    session: Session,
+    *,
+    actor: Actor,
+    resource_id: int,
+    requested_type: SharingType | str,
+    reason: str,
+    today: date,
 ) -> SharingTypeDispute:
     """Another department disputes the sharing type of a published entry; the authority decides."""
     resource = get_resource(session, resource_id=resource_id)
@@ -492,18 +667,34 @@ def raise_dispute(
     if not reason.strip():
         raise Invalid("give the reason for the dispute", code="missing_reason")
     dispute = SharingTypeDispute(
-        resource_id=resource.id, raised_by_department_id=actor.department_id, current_type=resource.sharing_type,
-        requested_type=requested, reason=reason.strip(), raised_on=today,
+        resource_id=resource.id,
+        raised_by_department_id=actor.department_id,
+        current_type=resource.sharing_type,
+        requested_type=requested,
+        reason=reason.strip(),
+        raised_on=today,
     )
     session.add(dispute)
     session.flush()  # the audit entry names the new id
-    audit.record(session, actor=actor, action="catalogue.dispute.raise", object_type="sharing_type_dispute",
-                 object_id=dispute.id, details={"resource_id": resource.id, "requested_type": requested})
+    audit.record(
+        session,
+        actor=actor,
+        action="catalogue.dispute.raise",
+        object_type="sharing_type_dispute",
+        object_id=dispute.id,
+        details={"resource_id": resource.id, "requested_type": requested},
+    )
     return dispute
 
 
 def decide_dispute(
-    session: Session, *, actor: Actor, dispute_id: int, decided_type: SharingType | str, reason: str, today: date
+    session: Session,
+    *,
+    actor: Actor,
+    dispute_id: int,
+    decided_type: SharingType | str,
+    reason: str,
+    today: date,
 ) -> SharingTypeDispute:
     """The authority decides a sharing-type dispute; the decision and its reason stay on the entry."""
     _check_authority(actor)
@@ -516,7 +707,11 @@ def decide_dispute(
         raise Invalid("a decision gives its reason", code="missing_reason")
     decided = SharingType(decided_type)
     dispute.status, dispute.decided_type = DisputeStatus.DECIDED, decided
-    dispute.decision_reason, dispute.decided_by, dispute.decided_on = reason.strip(), actor.name, today
+    dispute.decision_reason, dispute.decided_by, dispute.decided_on = (
+        reason.strip(),
+        actor.name,
+        today,
+    )
     resource = get_resource(session, resource_id=dispute.resource_id)
     if decided != resource.sharing_type:
         resource.sharing_type = decided
@@ -528,14 +723,26 @@ def decide_dispute(
                 from govshare.catalogue import directory
 
                 entry.sharing_type = decided
-                entry.snapshot = {**entry.snapshot, "sharing_type": decided, "sharing_basis": resource.sharing_basis}
+                entry.snapshot = {
+                    **entry.snapshot,
+                    "sharing_type": decided,
+                    "sharing_basis": resource.sharing_basis,
+                }
                 directory.index_entry(session, entry)
-    audit.record(session, actor=actor, action="catalogue.dispute.decide", object_type="sharing_type_dispute",
-                 object_id=dispute.id, details={"resource_id": resource.id, "decided_type": decided, "reason": reason.strip()})
+    audit.record(
+        session,
+        actor=actor,
+        action="catalogue.dispute.decide",
+        object_type="sharing_type_dispute",
+        object_id=dispute.id,
+        details={"resource_id": resource.id, "decided_type": decided, "reason": reason.strip()},
+    )
     return dispute
 
 
-def disputes(session: Session, *, resource_id: int | None = None, open_only: bool = False) -> list[SharingTypeDispute]:
+def disputes(
+    session: Session, *, resource_id: int | None = None, open_only: bool = False
+) -> list[SharingTypeDispute]:
     """Sharing-type disputes, newest first."""
     stmt = select(SharingTypeDispute)
     if resource_id is not None:

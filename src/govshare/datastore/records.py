@@ -52,12 +52,16 @@ def aad(resource_id: int, subject_hash_: str) -> bytes:
 
 def digest(payload: dict[str, Any]) -> str:
     """A stable digest of a payload (unchanged rows are skipped on load)."""
-    return hashlib.blake2b(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False).encode(), digest_size=16
+    ).hexdigest()
 
 
 def seal_payload(resource_id: int, hash_: str, payload: dict[str, Any]) -> str:
     """An encrypted payload."""
-    return keyring().encrypt(json.dumps(payload, ensure_ascii=False).encode(), aad=aad(resource_id, hash_))
+    return keyring().encrypt(
+        json.dumps(payload, ensure_ascii=False).encode(), aad=aad(resource_id, hash_)
+    )
 
 
 def open_row(row: RecordVersion) -> Record:
@@ -65,8 +69,18 @@ def open_row(row: RecordVersion) -> Record:
     ring = keyring()
     binding = aad(row.resource_id, row.subject_hash)
     subject = ring.decrypt(row.subject_enc, aad=binding).decode()
-    payload = json.loads(ring.decrypt(row.payload_enc, aad=binding)) if row.payload_enc else (row.payload or {})
-    return Record(subject=subject, version=row.version, payload=payload, deleted=row.deleted, recorded_at=row.recorded_at)
+    payload = (
+        json.loads(ring.decrypt(row.payload_enc, aad=binding))
+        if row.payload_enc
+        else (row.payload or {})
+    )
+    return Record(
+        subject=subject,
+        version=row.version,
+        payload=payload,
+        deleted=row.deleted,
+        recorded_at=row.recorded_at,
+    )
 
 
 def current(session: Session, *, resource_id: int, subject_hashes: list[str]) -> dict[str, Record]:
@@ -75,14 +89,20 @@ def current(session: Session, *, resource_id: int, subject_hashes: list[str]) ->
         return {}
     latest = (
         select(RecordVersion.subject_hash, func.max(RecordVersion.version).label("v"))
-        .where(RecordVersion.resource_id == resource_id, RecordVersion.subject_hash.in_(subject_hashes))
+        .where(
+            RecordVersion.resource_id == resource_id, RecordVersion.subject_hash.in_(subject_hashes)
+        )
         .group_by(RecordVersion.subject_hash)
         .subquery()
     )
     rows = session.scalars(
-        select(RecordVersion).join(
-            latest, (RecordVersion.subject_hash == latest.c.subject_hash) & (RecordVersion.version == latest.c.v)
-        ).where(RecordVersion.resource_id == resource_id)
+        select(RecordVersion)
+        .join(
+            latest,
+            (RecordVersion.subject_hash == latest.c.subject_hash)
+            & (RecordVersion.version == latest.c.v),
+        )
+        .where(RecordVersion.resource_id == resource_id)
     )
     out = {}
     for row in rows:
@@ -95,7 +115,9 @@ def current_one(session: Session, *, resource_id: int, subject_hash_: str) -> Re
     """The current record of one subject: one indexed lookup."""
     row = session.scalar(
         select(RecordVersion)
-        .where(RecordVersion.resource_id == resource_id, RecordVersion.subject_hash == subject_hash_)
+        .where(
+            RecordVersion.resource_id == resource_id, RecordVersion.subject_hash == subject_hash_
+        )
         .order_by(RecordVersion.version.desc())
         .limit(1)
     )
