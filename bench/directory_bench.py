@@ -344,8 +344,8 @@ def generate(engine: Engine, n: int) -> None:
             )
         with transaction(factory) as session:
             connection = session.connection()  # Core executemany, no ORM unit of work
-            connection.execute(insert(Resource.__table__), resources)
-            connection.execute(insert(DirectoryEntry.__table__), entries)
+            connection.execute(insert(Resource.metadata.tables["resource"]), resources)
+            connection.execute(insert(DirectoryEntry.metadata.tables["directory_entry"]), entries)
             directory.index_texts(session, texts=texts)
         if done % 50_000 == 0:
             print(f"  ... {done:,} entries", flush=True)
@@ -490,10 +490,9 @@ def main() -> None:
             print(f"govshare directory search benchmark on {engine.dialect.name} ({where})")
             start = time.perf_counter()
             generate(engine, args.n)
-            if engine.dialect.name == "postgresql":  # as autovacuum would after a load
-                with engine.connect() as conn:
-                    conn.execute(text("ANALYZE"))
-                    conn.commit()
+            if engine.dialect.name == "postgresql":  # as autovacuum does after a load
+                with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(text("VACUUM ANALYZE"))
             print(
                 f"  setup: {args.n:,} published entries generated, inserted and indexed "
                 f"in {time.perf_counter() - start:.1f} s"

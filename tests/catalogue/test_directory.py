@@ -160,6 +160,11 @@ def test_filters_narrow_and_facets_count_the_filtered_match(
     publish(session, other, "社会组织登记信息", format="spreadsheet", update_cycle="yearly")
     publish(session, other, "殡葬服务信息")
 
+    everything = directory.search(session)  # the landing page: no text, no filter
+    assert everything.total == 5
+    assert [e.code for e in everything.items] == sorted(e.code for e in everything.items)
+    assert everything.facets["department_id"] == {str(dept.id): 2, str(other.id): 3}
+    assert everything.facets["update_cycle"] == {"daily": 2, "monthly": 2, "yearly": 1}
     result = directory.search(session, q="登记")
     assert result.total == 4
     assert result.facets == {

@@ -344,10 +344,10 @@ def _statement(dialect: str, with_text: bool, filtered: tuple[str, ...]) -> Sele
     """The search as one statement, built once per shape (SQLAlchemy then caches its SQL).
 
     It evaluates the match once and returns (facet, value, count) rows for every facet, then
-    (_PAGE, resource id, position) rows for the page in ranking order. The match is
-    materialised with narrow columns only, so ranking and counting never read the entries'
-    snapshots; only the page's rows are read whole, afterwards. Parameters: `match`, `exact`,
-    `exact_lower`, `f_<facet>` per filter, `page_limit`, `page_offset`.
+    (_PAGE, resource id, position) rows for the page in ranking order. The match carries keys
+    only (no snapshot is decoded, nothing is sorted with one); the page's entries are read whole
+    afterwards. Parameters: `match`, `exact`, `exact_lower`, `f_<facet>` per filter,
+    `page_limit`, `page_offset`.
     """
     filters = [getattr(DirectoryEntry, name) == bindparam(f"f_{name}") for name in filtered]
     keys: list[Any] = [
@@ -369,8 +369,8 @@ def _statement(dialect: str, with_text: bool, filtered: tuple[str, ...]) -> Sele
         if match.condition is not None:
             stmt = stmt.where(match.condition)
     # Materialised, the match is evaluated once and each row read once. The whole directory (the
-    # landing page) SQLite counts faster from each facet's own index: there the CTE is inlined.
-    materialise = with_text or bool(filtered) or dialect != "sqlite"
+    # landing page) is counted faster from each facet's own index: there the CTE is inlined.
+    materialise = with_text or bool(filtered)
     matched = (
         stmt.where(*filters)
         .cte("matched")
