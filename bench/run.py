@@ -1,6 +1,6 @@
 """`make bench`: runs every benchmark and prints its figures (ratios to the bare operation in the same run).
 
-    python bench/run.py [--url URL] [--quick]
+python bench/run.py [--url URL] [--quick]
 """
 
 from __future__ import annotations
@@ -13,14 +13,38 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 BENCHES = [
-    ("audit", HERE / "audit_bench.py", ["--n", "2000", "--verify-n", "1000000"], ["--n", "500", "--verify-n", "50000"]),
+    (
+        "audit",
+        HERE / "audit_bench.py",
+        ["--n", "2000", "--verify-n", "1000000"],
+        ["--n", "500", "--verify-n", "50000"],
+    ),
+    ("directory", HERE / "directory_bench.py", ["--n", "50000"], ["--n", "2000", "--repeat", "5"]),
+    (
+        "load",
+        HERE / "load_bench.py",
+        ["--n", "1000000", "--ratio-n", "100000"],
+        ["--n", "20000", "--ratio-n", "10000"],
+    ),
+    (
+        "query",
+        HERE / "query_bench.py",
+        ["--requests", "3000", "--records", "20000"],
+        ["--requests", "300", "--records", "1000", "--rounds", "1"],
+    ),
 ]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", help="run against this PostgreSQL server instead of a temporary SQLite file")
-    parser.add_argument("--quick", action="store_true", help="small sizes, to check the benchmarks run")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--url", help="run against this PostgreSQL server instead of a temporary SQLite file"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes, to check the benchmarks run"
+    )
     args = parser.parse_args()
     failed = 0
     for name, script, full, quick in BENCHES:

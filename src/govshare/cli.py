@@ -18,6 +18,8 @@ def _mount() -> None:
     from govshare.calendar.cli import app as calendar_app
     from govshare.calendar.cli import workdays_app
     from govshare.catalogue.interchange_cli import app as catalogue_app
+    from govshare.datastore.cli import app as data_app
+    from govshare.datastore.keys_cli import app as keys_app
     from govshare.orgs.cli import app as orgs_app
     from govshare.profiles.cli import app as profile_app
 
@@ -26,6 +28,8 @@ def _mount() -> None:
     app.add_typer(calendar_app, name="calendar", help="The holiday schedule.")
     app.add_typer(audit_app, name="audit", help="The audit log: verify, checkpoint, export.")
     app.add_typer(orgs_app, name="orgs", help="Departments and accounts.")
+    app.add_typer(data_app, name="data", help="Connected data: load, export.")
+    app.add_typer(keys_app, name="keys", help="Data keys: rotate, status.")
     app.add_typer(
         catalogue_app, name="catalogue", help="The catalogue: Excel template, import, export, DCAT."
     )

@@ -112,11 +112,21 @@ def _keyring(key_dir: str) -> DataKeyring:
     return DataKeyring(Path(key_dir))
 
 
+_default: DataKeyring | None = None
+
+
 def keyring(key_dir: Path | None = None) -> DataKeyring:
-    """The process's keyring for the configured key directory."""
-    return _keyring(str(key_dir if key_dir is not None else Settings.from_env().key_dir))
+    """The process's keyring for the configured (or given) key directory; cheap after the first call."""
+    global _default
+    if key_dir is not None:
+        return _keyring(str(key_dir))
+    if _default is None:
+        _default = _keyring(str(Settings.from_env().key_dir))
+    return _default
 
 
 def forget_keyrings() -> None:
     """Drops cached keyrings (tests, and after a rotation by another process)."""
+    global _default
+    _default = None
     _keyring.cache_clear()

@@ -111,7 +111,8 @@ def mark_read(session: Session, *, user_id: int, notification_id: int | None = N
         if note.user_id != user_id:
             raise Forbidden("this notification is someone else's", code="not_yours")
         stmt = stmt.where(Notification.id == notification_id)
-    return session.execute(stmt.values(read_at=utcnow())).rowcount or 0
+    result = session.execute(stmt.values(read_at=utcnow()))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def send_pending_email(session: Session, *, settings: Settings, limit: int = 200) -> int:

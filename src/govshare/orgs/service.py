@@ -37,7 +37,7 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 MAX_API_KEY_DAYS = 366
-API_KEY_SCOPES = ("directory:read", "data:query", "data:verify", "applications:write")
+API_KEY_SCOPES = ("directory:read", "data:query", "data:verify", "data:load", "applications:write")
 
 _hasher = PasswordHasher()
 
