@@ -46,7 +46,13 @@ NAV = {
         "API keys",
         "Working days",
     ],
-    Role.STAFF: ["Dashboard", "Departments", "Personnel registry", "Sharing directory", "Working days"],
+    Role.STAFF: [
+        "Dashboard",
+        "Departments",
+        "Personnel registry",
+        "Sharing directory",
+        "Working days",
+    ],
     Role.AUDITOR: [
         "Dashboard",
         "Departments",

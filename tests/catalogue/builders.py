@@ -47,7 +47,9 @@ def resource(session: Session, dept: Department, **overrides: Any) -> Resource:
     return catalogue.create_resource(session, actor=OPERATOR, data=resource_in(dept, **overrides))
 
 
-def published(session: Session, dept: Department, today: date = date(2026, 11, 2), **overrides: Any) -> Resource:
+def published(
+    session: Session, dept: Department, today: date = date(2026, 11, 2), **overrides: Any
+) -> Resource:
     """An entry submitted, approved and published."""
     r = resource(session, dept, **overrides)
     catalogue.submit(session, actor=OPERATOR, resource_id=r.id, today=today)
