@@ -22,6 +22,8 @@ def _mount() -> None:
     from govshare.datastore.keys_cli import app as keys_app
     from govshare.orgs.cli import app as orgs_app
     from govshare.profiles.cli import app as profile_app
+    from govshare.sharing.application_cli import app as applications_app
+    from govshare.sharing.cli import app as sharing_app
 
     app.add_typer(profile_app, name="profile", help="Jurisdiction profiles: list, show, check.")
     app.add_typer(workdays_app, name="workdays", help="Working-day arithmetic.")
@@ -30,6 +32,8 @@ def _mount() -> None:
     app.add_typer(orgs_app, name="orgs", help="Departments and accounts.")
     app.add_typer(data_app, name="data", help="Connected data: load, export.")
     app.add_typer(keys_app, name="keys", help="Data keys: rotate, status.")
+    app.add_typer(sharing_app, name="sharing", help="Grants, queries and verification.")
+    app.add_typer(applications_app, name="applications", help="Applications for conditional data.")
     app.add_typer(
         catalogue_app, name="catalogue", help="The catalogue: Excel template, import, export, DCAT."
     )

@@ -5,5 +5,7 @@ from govshare.calendar import models as calendar_models  # noqa: F401
 from govshare.catalogue import models as catalogue_models  # noqa: F401
 from govshare.datastore import models as datastore_models  # noqa: F401
 from govshare.jobs import models as jobs_models  # noqa: F401
+from govshare.notify import models as notify_models  # noqa: F401
 from govshare.orgs import models as orgs_models  # noqa: F401
+from govshare.sharing import application_models  # noqa: F401
 from govshare.sharing import models as sharing_models  # noqa: F401

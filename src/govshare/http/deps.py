@@ -122,7 +122,8 @@ class Allow:
         self.scope = scope
 
     async def __call__(self, request: Request, session: Db) -> Actor:
-        actor = resolve_actor(request, session)
+        # database work off the event loop: on SQLite a waiting writer must not block the loop
+        actor = await run_in_threadpool(resolve_actor, request, session)
         if actor is None:
             raise Unauthorized("log in first", code="not_authenticated")
         if actor.kind == ActorKind.USER:

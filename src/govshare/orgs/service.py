@@ -556,7 +556,9 @@ def authenticate_api_key(session: Session, *, token: str, now: datetime | None =
         raise Unauthorized("this API key has been revoked", code="api_key_revoked")
     if key.expires_at <= now:
         raise Unauthorized("this API key has expired", code="api_key_expired")
-    key.last_used_at = now
+    # at most once a minute, so that one system's requests do not queue on the key's row lock
+    if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=1):
+        key.last_used_at = now
     return key
 
 

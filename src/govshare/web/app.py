@@ -81,8 +81,11 @@ def _include_routers(app: FastAPI) -> None:
     from govshare.catalogue import interchange_routes
     from govshare.catalogue import routes as catalogue_routes
     from govshare.catalogue import views as catalogue_views
+    from govshare.datastore import routes as datastore_routes
     from govshare.orgs import routes as orgs_routes
     from govshare.orgs import views as orgs_views
+    from govshare.sharing import application_routes
+    from govshare.sharing import routes as sharing_routes
     from govshare.web import views as web_views
 
     # interchange before the catalogue: its fixed /directory/... paths precede /directory/{id}
@@ -92,6 +95,9 @@ def _include_routers(app: FastAPI) -> None:
         audit_routes,
         interchange_routes,
         catalogue_routes,
+        datastore_routes,
+        sharing_routes,
+        application_routes,
     ):
         app.include_router(module.router, prefix="/api/v1")
     for module in (web_views, orgs_views, calendar_views, audit_views, catalogue_views):
