@@ -19,6 +19,7 @@ BENCHES = [
         ["--n", "2000", "--verify-n", "1000000"],
         ["--n", "500", "--verify-n", "50000"],
     ),
+    ("excel", HERE / "excel_bench.py", ["--n", "2000"], ["--n", "200"]),
     ("directory", HERE / "directory_bench.py", ["--n", "50000"], ["--n", "2000", "--repeat", "5"]),
     (
         "load",
