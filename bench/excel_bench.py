@@ -35,12 +35,13 @@ def main() -> None:
         print("note: the Excel benchmark runs on SQLite only; --url is not used")
     tmp = Path(tempfile.mkdtemp(prefix="govshare-excel-bench-"))
     os.environ["GOVSHARE_KEY_DIR"] = str(tmp / "keys")
+    from tests.catalogue.test_excel import fill, item_rows, resource_row
+    from tests.orgs import builders
+
     from govshare import migrate
     from govshare.catalogue import excel
     from govshare.db import make_engine, make_session_factory, transaction
     from govshare.kit.actor import Actor
-    from tests.catalogue.test_excel import fill, item_rows, resource_row
-    from tests.orgs import builders
 
     url = f"sqlite:///{tmp / 'bench.db'}"
     migrate.upgrade(url=url)
