@@ -923,6 +923,14 @@ def decide_dispute(
 # --- change events and the full review ---------------------------------------------------------------
 
 
+def _changes_target(actor: Actor, department_id: str) -> tuple[int, str]:
+    """The department a change-events form acts for, and the page to return to."""
+    dept_id = _int_or_none(department_id) or actor.department_id or 0
+    if actor.has_role(Role.AUTHORITY_ADMIN):
+        return dept_id, f"/catalogue/changes?department_id={dept_id}"
+    return dept_id, "/catalogue/changes"
+
+
 @router.post("/catalogue/changes")
 def register_change(
     request: Request,
@@ -934,12 +942,7 @@ def register_change(
     actor: Actor = allow(*PROVIDERS),
 ) -> Response:
     """Registers a change that obliges a catalogue update within the profile's deadline."""
-    dept_id = _int_or_none(department_id) or actor.department_id or 0
-    back = (
-        f"/catalogue/changes?department_id={dept_id}"
-        if actor.has_role(Role.AUTHORITY_ADMIN)
-        else "/catalogue/changes"
-    )
+    dept_id, back = _changes_target(actor, department_id)
     try:
         if kind not in set(ChangeEventKind):
             raise Invalid("choose what changed", code="invalid_change_kind")
@@ -997,12 +1000,7 @@ def full_review(
     actor: Actor = allow(*PROVIDERS),
 ) -> Response:
     """Records a full review of the department's catalogue (ZS 11)."""
-    dept_id = _int_or_none(department_id) or actor.department_id or 0
-    back = (
-        f"/catalogue/changes?department_id={dept_id}"
-        if actor.has_role(Role.AUTHORITY_ADMIN)
-        else "/catalogue/changes"
-    )
+    dept_id, back = _changes_target(actor, department_id)
     try:
         with db.begin_nested():
             catalogue.record_full_review(
