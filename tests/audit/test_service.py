@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from govshare.audit import service as audit
@@ -77,6 +77,17 @@ def test_entries_chain_and_head_follows(session: Session) -> None:
     head = session.execute(select(AuditChainHead.last_seq, AuditChainHead.last_hash)).one()
     assert tuple(head) == (5, rows[-1].entry_hash)
     assert audit.verify(session).ok
+
+
+def test_a_deleted_head_with_entries_left_stops_appends_and_checkpoints(session: Session) -> None:
+    audit.record(session, actor=Actor.system(), action="jobs.tick", object_type="sweep")
+    session.execute(delete(AuditChainHead))
+
+    with pytest.raises(audit.AuditChainBroken, match="head is missing"):
+        audit.record(session, actor=Actor.system(), action="jobs.tick", object_type="sweep")
+    with pytest.raises(audit.AuditChainBroken, match="head is missing"):
+        audit.checkpoint(session)
+    assert [e.seq for e in entries(session)] == [1]
 
 
 def test_hash_covers_every_field(session: Session) -> None:

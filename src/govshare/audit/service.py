@@ -211,15 +211,29 @@ def _check_text(name: str, value: str, limit: int) -> None:
 
 def _lock_head_for_append(session: Session) -> tuple[int, str]:
     """Locks the chain head row (creating it for the first entry ever); returns seq and hash."""
-    locked = _select_head(session, lock=True)
+    locked = _head_or_broken(session, lock=True)
     if locked is not None:
         return locked
-    if session.scalar(select(func.max(_entries.c.seq))) is not None:
-        raise AuditChainBroken("the audit chain head is missing although entries exist")
+    # Waits for a concurrent first writer's insert to commit, then does nothing.
     session.execute(_insert_head_if_missing(session))
     locked = _select_head(session, lock=True)
     assert locked is not None  # inserted above, or by a concurrent first writer
     return locked
+
+
+def _head_or_broken(session: Session, *, lock: bool) -> tuple[int, str] | None:
+    """The chain head; None on an empty log; raises when entries exist without a head."""
+    head = _select_head(session, lock=lock)
+    if head is not None:
+        return head
+    if session.scalar(select(func.max(_entries.c.seq))) is None:
+        return None
+    # Entries and the head commit together: entries seen now whose head was not visible a
+    # statement ago were committed in between (PostgreSQL, read committed), so look again.
+    head = _select_head(session, lock=lock)
+    if head is None:
+        raise AuditChainBroken("the audit chain head is missing although entries exist")
+    return head
 
 
 def _select_head(session: Session, *, lock: bool) -> tuple[int, str] | None:
@@ -251,10 +265,8 @@ def checkpoint(session: Session, *, now: datetime | None = None) -> AuditCheckpo
     signed_at = now if now is not None else utcnow()
     if signed_at.tzinfo is None:
         raise Invalid("checkpoint time must be timezone-aware")
-    head = _select_head(session, lock=True)
+    head = _head_or_broken(session, lock=True)
     if head is None:
-        if session.scalar(select(func.max(_entries.c.seq))) is not None:
-            raise AuditChainBroken("the audit chain head is missing although entries exist")
         return None
     head_seq, head_hash = head
     if head_seq == 0:
