@@ -3,6 +3,7 @@
     python scripts/i18n.py extract   # templates + Python sources + dynamic labels -> messages.pot
     python scripts/i18n.py update    # messages.pot -> <locale>/LC_MESSAGES/messages.po
     python scripts/i18n.py check     # exit 1 when a zh_CN translation is missing or fuzzy
+    python scripts/i18n.py fill F.json  # sets zh_CN translations from {msgid: translation}
 
 `make i18n` runs extract and update. Extraction follows babel.cfg: Babel's Jinja2
 extractor for `_("...")` in the templates, and `extract_python` below for the Python
@@ -21,6 +22,7 @@ import argparse
 import ast
 import inspect
 import io
+import json
 import sys
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -390,10 +392,32 @@ def check() -> int:
     return 1 if missing else 0
 
 
+def fill(files: list[Path]) -> int:
+    """Sets zh_CN translations from JSON files of {msgid: translation}; unknown ids are listed."""
+    path = po_path(CHECKED_LOCALE)
+    catalog = _read(path, CHECKED_LOCALE)
+    unknown = 0
+    for file in files:
+        for msgid, text in json.loads(file.read_text(encoding="utf-8")).items():
+            message = catalog.get(msgid)
+            if message is None:
+                print(f"{file}: not an extracted id: {msgid!r}", file=sys.stderr)
+                unknown += 1
+                continue
+            message.string = text
+            message.flags.discard("fuzzy")
+    _write_if_changed(path, _render(catalog))
+    print(f"{_relative(path)}: {len(untranslated())} untranslated")
+    return 1 if unknown else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=("extract", "update", "check"))
+    parser.add_argument("command", choices=("extract", "update", "check", "fill"))
+    parser.add_argument("files", nargs="*", type=Path, help="fill: JSON files of translations")
     args = parser.parse_args(argv)
+    if args.command == "fill":
+        return fill(args.files)
     return {"extract": extract, "update": update, "check": check}[args.command]()
 
 

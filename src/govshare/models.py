@@ -1,5 +1,6 @@
 """Imports every domain's ORM models so that Base.metadata knows all tables."""
 
+from govshare.attachments import models as attachment_models  # noqa: F401
 from govshare.audit import models as audit_models  # noqa: F401
 from govshare.calendar import models as calendar_models  # noqa: F401
 from govshare.catalogue import models as catalogue_models  # noqa: F401

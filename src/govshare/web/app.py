@@ -74,6 +74,7 @@ def create_app(
 
 
 def _include_routers(app: FastAPI) -> None:
+    from govshare.attachments import routes as attachment_routes
     from govshare.audit import routes as audit_routes
     from govshare.audit import views as audit_views
     from govshare.calendar import routes as calendar_routes
@@ -98,8 +99,10 @@ def _include_routers(app: FastAPI) -> None:
         datastore_routes,
         sharing_routes,
         application_routes,
+        attachment_routes,
     ):
         app.include_router(module.router, prefix="/api/v1")
+    app.include_router(attachment_routes.console)
     for module in (web_views, orgs_views, calendar_views, audit_views, catalogue_views):
         app.include_router(module.router)
 
