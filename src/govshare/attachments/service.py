@@ -84,7 +84,11 @@ def attach(
 ) -> list[Attachment]:
     """Stores the files with the case, in the caller's transaction, and audits each one."""
     if owner_type not in _owners:
-        raise Invalid(f"attachments are not taken for {owner_type}", code="attachment_owner")
+        raise Invalid(
+            "attachments are not taken for {owner_type}",
+            code="attachment_owner",
+            owner_type=owner_type,
+        )
     kept = check(uploads)
     existing = len(list_for(session, owner_type=owner_type, owner_id=owner_id))
     if existing + len(kept) > MAX_PER_CASE:

@@ -416,7 +416,9 @@ def _filter_values(filters: Mapping[str, str | int | None] | None) -> dict[str, 
                 values[name] = int(value)
             except (TypeError, ValueError):
                 raise Invalid(
-                    f"department_id must be a number, not {value!r}", code="bad_filter"
+                    "department_id must be a number, not {value}",
+                    code="bad_filter",
+                    value=repr(value),
                 ) from None
         else:
             values[name] = str(value)
@@ -471,6 +473,8 @@ def get_entry(session: Session, *, resource_id: int) -> DirectoryEntry:
     entry = session.get(DirectoryEntry, resource_id)
     if entry is None:
         raise NotFound(
-            f"entry {resource_id} is not in the sharing directory", code="not_in_directory"
+            "entry {resource_id} is not in the sharing directory",
+            code="not_in_directory",
+            resource_id=resource_id,
         )
     return entry

@@ -78,7 +78,7 @@ def get_project(session: Session, *, project_id: int) -> InformatizationProject:
     """Gets a project."""
     project = session.get(InformatizationProject, project_id)
     if project is None:
-        raise NotFound(f"no project {project_id}", code="project_not_found")
+        raise NotFound("no project {project_id}", code="project_not_found", project_id=project_id)
     return project
 
 
@@ -145,7 +145,10 @@ def advance(
         raise Invalid("the stage is 'approval' or 'acceptance'", code="invalid_stage")
     if project.stage != expected:
         raise IllegalTransition(
-            f"a project that is {project.stage} cannot pass {stage}", code="illegal_transition"
+            "a project that is {current} cannot pass {stage}",
+            code="illegal_transition",
+            current=str(project.stage),
+            stage=str(stage),
         )
     report = check(session, project_id=project_id, stage=stage)
     if not report.passed:
@@ -153,8 +156,10 @@ def advance(
             f"{c.name}: {c.detail} [{c.article}]" for c in report.checks if not c.passed
         )
         raise Conflict(
-            f"the project does not meet the {stage} conditions: {failed}",
+            "the project does not meet the {stage} conditions: {failed}",
             code="project_check_failed",
+            stage=str(stage),
+            failed=failed,
         )
     if stage == "approval":
         project.stage, project.approved_on = "approved", today

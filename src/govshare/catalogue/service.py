@@ -67,10 +67,10 @@ def _transition(resource: Resource, action: str) -> ResourceStatus:
     allowed, target = TRANSITIONS[action]
     if resource.status not in allowed:
         raise IllegalTransition(
-            f"cannot {action} an entry that is {resource.status}",
+            "cannot {action} an entry that is {status}",
             code="illegal_transition",
-            status=str(resource.status),
             action=action,
+            status=str(resource.status),
         )
     return target
 
@@ -101,7 +101,9 @@ def get_resource(session: Session, *, resource_id: int) -> Resource:
         select(Resource).where(Resource.id == resource_id).options(selectinload(Resource.items))
     )
     if resource is None:
-        raise NotFound(f"no catalogue entry {resource_id}", code="resource_not_found")
+        raise NotFound(
+            "no catalogue entry {resource_id}", code="resource_not_found", resource_id=resource_id
+        )
     return resource
 
 
@@ -109,7 +111,11 @@ def get_by_code(session: Session, *, code: str) -> Resource:
     """Gets a catalogue entry by its resource code."""
     resource = session.scalar(select(Resource).where(Resource.code == code))
     if resource is None:
-        raise NotFound(f"no catalogue entry with code {code}", code="resource_not_found")
+        raise NotFound(
+            "no catalogue entry with code {resource_code}",
+            code="resource_not_found",
+            resource_code=code,
+        )
     return resource
 
 
@@ -137,7 +143,10 @@ def _check_references(session: Session, data: ResourceIn) -> None:
         dept_id = getattr(data, field)
         if dept_id is not None and session.get(orgs.Department, dept_id) is None:
             raise Invalid(
-                f"{field}: no department {dept_id}", code="unknown_department", field=field
+                "{field}: no department {department_id}",
+                code="unknown_department",
+                field=field,
+                department_id=dept_id,
             )
 
 
@@ -196,8 +205,9 @@ def update_resource(
         raise Invalid("an entry stays in its department's catalogue", code="department_fixed")
     if resource.status not in ResourceStatus.editable():
         raise IllegalTransition(
-            f"an entry that is {resource.status} cannot be edited until it is reviewed",
+            "an entry that is {status} cannot be edited until it is reviewed",
             code="not_editable",
+            status=str(resource.status),
         )
     rules_check.check(data, get_active_profile())
     _check_references(session, data)
@@ -546,7 +556,9 @@ def resolve_change_event(
     """Closes a change event without a new submission (e.g. the catalogue needed no change), with the reason."""
     event = session.get(ChangeEvent, event_id)
     if event is None:
-        raise NotFound(f"no change event {event_id}", code="change_event_not_found")
+        raise NotFound(
+            "no change event {event_id}", code="change_event_not_found", event_id=event_id
+        )
     check_provider(actor, event.department_id)
     if event.resolved_on is not None:
         raise Conflict("this change event is already resolved", code="already_resolved")
@@ -700,7 +712,7 @@ def decide_dispute(
     _check_authority(actor)
     dispute = session.get(SharingTypeDispute, dispute_id)
     if dispute is None:
-        raise NotFound(f"no dispute {dispute_id}", code="dispute_not_found")
+        raise NotFound("no dispute {dispute_id}", code="dispute_not_found", dispute_id=dispute_id)
     if dispute.status != DisputeStatus.OPEN:
         raise IllegalTransition("this dispute is already decided", code="already_decided")
     if not reason.strip():

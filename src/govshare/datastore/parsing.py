@@ -130,7 +130,9 @@ def open_file(path: Path) -> Source:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise UnreadableFile(
-            f"{path.name}: load a .csv, .xlsx or .jsonl file", code="unsupported_format"
+            "{filename}: load a .csv, .xlsx or .jsonl file",
+            code="unsupported_format",
+            filename=path.name,
         )
     return read(path.open("rb"), filename=path.name)
 
@@ -145,7 +147,9 @@ def read(stream: IO[bytes], *, filename: str) -> Source:
     if suffix in (".jsonl", ".ndjson"):
         return read_jsonl(stream)
     raise UnreadableFile(
-        f"{filename}: load a .csv, .xlsx or .jsonl file", code="unsupported_format"
+        "{filename}: load a .csv, .xlsx or .jsonl file",
+        code="unsupported_format",
+        filename=filename,
     )
 
 

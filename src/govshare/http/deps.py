@@ -133,7 +133,9 @@ class Allow:
         if actor.kind == ActorKind.SERVICE and self.scope:
             scopes: frozenset[str] = getattr(request.state, "scopes", frozenset())
             if self.scope not in scopes:
-                raise Forbidden(f"this key lacks the scope {self.scope}", code="missing_scope")
+                raise Forbidden(
+                    "this key lacks the scope {scope}", code="missing_scope", scope=self.scope
+                )
         return actor
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from govshare.kit.errors import fill
+
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "web" / "translations"
 LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
@@ -29,7 +31,6 @@ def translator(locale: str) -> Callable[..., str]:
     table = catalogue(locale if locale in LOCALES else DEFAULT_LOCALE)
 
     def gettext(message: str, **params: object) -> str:
-        text = table.get(message, message)
-        return text.format(**params) if params else text
+        return fill(table.get(message, message), params)
 
     return gettext

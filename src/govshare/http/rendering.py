@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from govshare.http.deps import csrf_token, get_db, resolve_actor
 from govshare.http.i18n import DEFAULT_LOCALE, LOCALES, translator
+from govshare.kit.errors import DomainError
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -102,7 +103,15 @@ def ensure_actor(request: Request) -> None:
     resolve_actor(request, get_db(request))
 
 
+def _plain(details: dict[str, Any]) -> dict[str, str]:
+    # Session cookies hold JSON: the flash keeps each detail as the text it shows.
+    return {key: value if isinstance(value, str) else str(value) for key, value in details.items()}
+
+
 def form_error(request: Request, exc: Exception, back: str) -> RedirectResponse:
     """After a refused form: the reason as a flash message, back to the form."""
-    flash(request, getattr(exc, "message", str(exc)), "error")
+    if isinstance(exc, DomainError):
+        flash(request, exc.template, "error", **_plain(exc.details))
+    else:
+        flash(request, str(exc), "error")
     return redirect(back)

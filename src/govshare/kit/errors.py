@@ -5,15 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 
+class _Keep(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(template: str, params: dict[str, Any]) -> str:
+    """`template` with its {name} fields from params; unknown fields and stray braces stay."""
+    if not params or "{" not in template:
+        return template
+    try:
+        return template.format_map(_Keep(params))
+    except (ValueError, IndexError, AttributeError):
+        return template
+
+
 class DomainError(Exception):
-    """Base of every error the services raise on purpose."""
+    """Base of every error the services raise on purpose.
+
+    The message is an English template whose {name} fields come from the details, so that the
+    console can translate the template and fill it in (`template`, `details`) while the API and
+    the logs get the filled-in English (`message`).
+    """
 
     status: int = 400
     code: str = "invalid"
 
     def __init__(self, message: str, *, code: str | None = None, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
+        self.template = message
+        self.message = fill(message, details)
+        super().__init__(self.message)
         if code is not None:
             self.code = code
         self.details = details

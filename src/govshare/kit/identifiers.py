@@ -14,7 +14,10 @@ def valid_uscc(value: str) -> str:
         return str(uscc.validate(value))
     except ValidationError as exc:
         raise Invalid(
-            f"'{value}' is not a valid unified social credit code ({exc})", code="invalid_uscc"
+            "'{value}' is not a valid unified social credit code ({problem})",
+            code="invalid_uscc",
+            value=value,
+            problem=str(exc),
         ) from exc
 
 
@@ -24,5 +27,8 @@ def valid_ric(value: str) -> str:
         return str(ric.validate(value))
     except ValidationError as exc:
         raise Invalid(
-            f"'{value}' is not a valid resident identity number ({exc})", code="invalid_ric"
+            "'{value}' is not a valid resident identity number ({problem})",
+            code="invalid_ric",
+            value=value,
+            problem=str(exc),
         ) from exc

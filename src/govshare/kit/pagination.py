@@ -44,7 +44,9 @@ def paginate(
     if page < 1:
         raise Invalid("page must be 1 or more", code="invalid_page")
     if not 1 <= per_page <= MAX_PER_PAGE:
-        raise Invalid(f"per_page must be between 1 and {MAX_PER_PAGE}", code="invalid_page")
+        raise Invalid(
+            "per_page must be between 1 and {maximum}", code="invalid_page", maximum=MAX_PER_PAGE
+        )
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(items=items, total=total, page=page, per_page=per_page)

@@ -77,8 +77,10 @@ def create_department(
     ):
         if session.scalar(select(Department.id).where(column == value)) is not None:
             raise Conflict(
-                f"a department with this {label} ({value}) already exists",
+                "a department with this {field} ({value}) already exists",
                 code="duplicate_department",
+                field=label,
+                value=value,
             )
     if parent_id is not None:
         get_department(session, department_id=parent_id)
@@ -110,7 +112,11 @@ def get_department(session: Session, *, department_id: int) -> Department:
     """Gets a department by its id."""
     dept = session.get(Department, department_id)
     if dept is None:
-        raise NotFound(f"no department {department_id}", code="department_not_found")
+        raise NotFound(
+            "no department {department_id}",
+            code="department_not_found",
+            department_id=department_id,
+        )
     return dept
 
 
@@ -262,7 +268,9 @@ def end_person(
     """Records that a person left a post; the successor is due within the profile's deadline."""
     person = session.get(ContactPerson, person_id)
     if person is None:
-        raise NotFound(f"no person {person_id} in the registry", code="person_not_found")
+        raise NotFound(
+            "no person {person_id} in the registry", code="person_not_found", person_id=person_id
+        )
     _check_manages(actor, person.department_id)
     if person.ended_on is not None:
         raise Conflict("this person has already left the post", code="already_ended")
@@ -337,10 +345,14 @@ def create_user(
         raise Invalid("service accounts use API keys, not log-ins", code="invalid_role")
     dept = get_department(session, department_id=department_id)
     if role in (Role.AUTHORITY_ADMIN, Role.AUDITOR) and not dept.is_authority:
-        raise Invalid(f"a {role} belongs to the authority", code="role_needs_authority")
+        raise Invalid(
+            "a {role} belongs to the authority", code="role_needs_authority", role=str(role)
+        )
     _check_password(password)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"the user name {username} is taken", code="duplicate_user")
+        raise Conflict(
+            "the user name {username} is taken", code="duplicate_user", username=username
+        )
     user = User(
         username=username,
         display_name=display_name.strip() or username,
@@ -365,7 +377,9 @@ def create_user(
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            f"a password has at least {MIN_PASSWORD_LENGTH} characters", code="weak_password"
+            "a password has at least {minimum} characters",
+            code="weak_password",
+            minimum=MIN_PASSWORD_LENGTH,
         )
 
 
@@ -373,7 +387,7 @@ def get_user(session: Session, *, user_id: int) -> User:
     """Gets a user by id."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user {user_id}", code="user_not_found")
+        raise NotFound("no user {user_id}", code="user_not_found", user_id=user_id)
     return user
 
 
@@ -512,11 +526,17 @@ def create_api_key(
     unknown = sorted(set(scopes) - set(API_KEY_SCOPES))
     if unknown or not scopes:
         raise Invalid(
-            f"scopes must be some of {', '.join(API_KEY_SCOPES)}; got {', '.join(unknown) or 'none'}",
+            "scopes must be some of {allowed}; got {given}",
+            allowed=", ".join(API_KEY_SCOPES),
+            given=", ".join(unknown) or "none",
             code="invalid_scope",
         )
     if not 1 <= valid_days <= MAX_API_KEY_DAYS:
-        raise Invalid(f"a key is valid for 1 to {MAX_API_KEY_DAYS} days", code="invalid_validity")
+        raise Invalid(
+            "a key is valid for 1 to {maximum} days",
+            code="invalid_validity",
+            maximum=MAX_API_KEY_DAYS,
+        )
     now = now or utcnow()
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
@@ -568,7 +588,7 @@ def revoke_api_key(
     """Revokes a key at once, with a reason."""
     key = session.get(ApiKey, key_id)
     if key is None:
-        raise NotFound(f"no API key {key_id}", code="api_key_not_found")
+        raise NotFound("no API key {key_id}", code="api_key_not_found", key_id=key_id)
     _check_manages(actor, key.department_id)
     if key.revoked_at is not None:
         raise Conflict("this key is already revoked", code="already_revoked")
