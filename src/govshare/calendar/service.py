@@ -182,7 +182,12 @@ class WorkingCalendar:
             remaining -= available
             year += 1
             if year > MAXYEAR:
-                raise Invalid(f"{n} working days after {start} is past the year {MAXYEAR}")
+                raise Invalid(
+                    "{n} working days after {start} is past the year {maximum}",
+                    n=n,
+                    start=start.isoformat(),
+                    maximum=MAXYEAR,
+                )
 
     def between(self, a: date, b: date) -> int:
         """Working days in (a, b]; negative, -between(b, a), when b is before a."""
@@ -202,11 +207,12 @@ class WorkingCalendar:
 
 def _check_n(n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int):
-        raise Invalid(f"the number of working days must be a whole number, not {n!r}")
+        raise Invalid("the number of working days must be a whole number, not {n}", n=repr(n))
     if n < 0:
         raise Invalid(
-            f"the number of working days must be 0 or more, not {n}: "
-            "deadlines are counted forward from the event"
+            "the number of working days must be 0 or more, not {n}: "
+            "deadlines are counted forward from the event",
+            n=n,
         )
 
 
@@ -238,7 +244,7 @@ def is_overdue(due_on: date, today: date) -> bool:
 def missing_years(session: Session, today: date, horizon: int = 1) -> list[int]:
     """Years from today's to `horizon` years on that count Mon–Fri for want of a schedule."""
     if horizon < 0:
-        raise Invalid(f"the horizon must be 0 or more years, not {horizon}")
+        raise Invalid("the horizon must be 0 or more years, not {horizon}", horizon=horizon)
     years = range(today.year, today.year + horizon + 1)
     loaded = set(
         session.scalars(
@@ -256,7 +262,12 @@ def missing_years(session: Session, today: date, horizon: int = 1) -> list[int]:
 def year_schedule(session: Session, *, year: int) -> YearSchedule:
     """The year's holidays and adjusted working days, each with the layer that decided it."""
     if not MINYEAR <= year <= MAXYEAR:
-        raise Invalid(f"{year} is not a year between {MINYEAR} and {MAXYEAR}")
+        raise Invalid(
+            "{year} is not a year between {minimum} and {maximum}",
+            year=year,
+            minimum=MINYEAR,
+            maximum=MAXYEAR,
+        )
     loaded = session.get(CalendarYear, year)
     overrides = {
         row.day: row
@@ -345,7 +356,9 @@ def parse_schedule(
     name = PurePath(filename).name
     raw = content.encode("utf-8") if isinstance(content, str) else content
     if len(raw) > MAX_FILE_BYTES:
-        raise Invalid(f"{name}: the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+        raise Invalid(
+            "{name}: the file is larger than {limit} KiB", name=name, limit=MAX_FILE_BYTES // 1024
+        )
     if len(name) > 255:
         raise Invalid("the file name is longer than 255 characters")
     text = _decode(content, name)
@@ -358,7 +371,7 @@ def parse_schedule(
     elif suffix == ".toml":
         entries, file_year, notice = _parse_toml(text, name, problems)
     else:
-        raise Invalid(f"{name}: unknown kind of file; give a .csv or a .toml file")
+        raise Invalid("{name}: unknown kind of file; give a .csv or a .toml file", name=name)
     schedule_year = _check_entries(entries, file_year, year, allow_other_years, problems)
     problems.raise_if_any(name)
     assert schedule_year is not None  # no problems means the year was found
@@ -382,7 +395,7 @@ def _decode(content: bytes | str, name: str) -> str:
         # Excel on Chinese Windows saves "CSV" in GBK, which GB18030 contains.
         return content.decode("gb18030")
     except UnicodeDecodeError:
-        raise Invalid(f"{name}: the file is not text in UTF-8 or GB18030") from None
+        raise Invalid("{name}: the file is not text in UTF-8 or GB18030", name=name) from None
 
 
 _Located = tuple[str, ScheduleEntry]  # (where in the file, entry)
@@ -431,8 +444,10 @@ def _parse_toml(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise Invalid(
-            f"{name}: the schedule was not loaded and nothing changed: not valid TOML: {exc}",
+            "{name}: the schedule was not loaded and nothing changed: not valid TOML: {error}",
             code="bad_schedule_file",
+            name=name,
+            error=str(exc),
             problems=[f"not valid TOML: {exc}"],
         ) from None
     for key in sorted(set(data) - _TOML_KEYS):
@@ -715,7 +730,11 @@ def set_day(
     """Fixes one day as a working day or a day off, over the built-in and loaded schedules."""
     name, note = name.strip(), note.strip()
     if len(name) > MAX_NAME or len(note) > MAX_NOTE:
-        raise Invalid(f"the name is limited to {MAX_NAME} and the note to {MAX_NOTE} characters")
+        raise Invalid(
+            "the name is limited to {name_limit} and the note to {note_limit} characters",
+            name_limit=MAX_NAME,
+            note_limit=MAX_NOTE,
+        )
     row = session.get(CalendarDay, day)
     previous = None if row is None else _day_details(row)
     if row is None:
@@ -744,7 +763,7 @@ def clear_day(session: Session, *, actor: Actor, day: date) -> None:
     """Removes the override of one day, so that the built-in schedule or Mon–Fri applies again."""
     row = session.get(CalendarDay, day)
     if row is None:
-        raise NotFound(f"no override for {day}")
+        raise NotFound("no override for {day}", day=day.isoformat())
     previous = _day_details(row)
     session.delete(row)
     audit.record(

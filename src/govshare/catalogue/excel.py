@@ -401,8 +401,9 @@ class _Problems:
 def _open(content: bytes) -> tuple[_Sheet, _Sheet, list[dict[str, Any]]]:
     if len(content) > MAX_BYTES:
         raise Invalid(
-            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; split the workbook",
+            "the file is larger than {limit} MB; split the workbook",
             code="excel_too_large",
+            limit=MAX_BYTES // (1024 * 1024),
         )
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -416,8 +417,9 @@ def _open(content: bytes) -> tuple[_Sheet, _Sheet, list[dict[str, Any]]]:
         missing = [t for t in (RESOURCES, ITEMS) if t not in book.sheetnames]
         if missing:
             raise Invalid(
-                f"the workbook has no sheet named {'、'.join(missing)}; start from the template",
+                "the workbook has no sheet named {sheets}; start from the template",
                 code="excel_malformed",
+                sheets="、".join(missing),
                 problems=[
                     {"sheet": t, "row": 0, "column": "", "message": "sheet missing"}
                     for t in missing
@@ -477,8 +479,10 @@ def _read_sheet(
     missing = [c.header for c in columns if c.required and c.name not in positions]
     if missing:
         raise Invalid(
-            f"sheet {title} lacks the column(s) {'、'.join(missing)} in its first row; start from the template",
+            "sheet {sheet} lacks the column(s) {columns} in its first row; start from the template",
             code="excel_malformed",
+            sheet=title,
+            columns="、".join(missing),
             problems=[
                 *problems,
                 *(
@@ -498,8 +502,10 @@ def _read_sheet(
         data.append((number, values))
         if len(data) > limit:
             raise Invalid(
-                f"sheet {title} has more than {limit} rows; split the workbook",
+                "sheet {sheet} has more than {limit} rows; split the workbook",
                 code="excel_too_large",
+                sheet=title,
+                limit=limit,
             )
     return _Sheet(title, columns, positions, data)
 
@@ -681,7 +687,9 @@ def import_workbook(
     problems.found.extend(header_problems)
     entries = _entries(resources, items, _department_lookup(session), problems)
     if not entries and not problems.found:
-        raise Invalid(f"sheet {RESOURCES} has no resources below its headers", code="excel_empty")
+        raise Invalid(
+            "sheet {sheet} has no resources below its headers", code="excel_empty", sheet=RESOURCES
+        )
     existing = set(
         session.scalars(select(Resource.name).where(Resource.department_id == department_id))
     )
@@ -692,8 +700,9 @@ def import_workbook(
     if problems.found:
         found = problems.sorted()
         raise Invalid(
-            f"the workbook has {len(found)} problem(s); nothing was imported",
+            "the workbook has {count} problem(s); nothing was imported",
             code="excel_invalid",
+            count=len(found),
             problems=found,
         )
     codes: list[str] = []
