@@ -224,9 +224,17 @@ def reset_database(url: str, *, force: bool) -> None:
 
 
 def create(
-    url: str, *, force: bool = False, today: date | None = None
+    url: str,
+    *,
+    force: bool = False,
+    today: date | None = None,
+    people: int | None = None,
+    organisations: int | None = None,
 ) -> list[tuple[str, str, str, str]]:
-    """Builds the demo and returns the log-ins (role, user name, password, department)."""
+    """Builds the demo and returns the log-ins (role, user name, password, department).
+
+    The connected data holds `people` and `organisations` (default: `demo_data.sizes()`).
+    """
     reset_database(url, force=force)
     migrate.upgrade(url=url)
     today = today or date.today()
@@ -303,7 +311,15 @@ def create(
 
         demo_catalogue.load(session, depts=depts, today=today)
         audit.checkpoint(session)
+    from govshare import demo_data
     from govshare.jobs import service as jobs
 
+    demo_data.load(runtime.session_factory(url), today=today, people_n=people, orgs_n=organisations)
+    from govshare import demo_sharing
+
+    with transaction(runtime.session_factory(url)) as session:
+        depts = {d.code: d for d in orgs.list_departments(session, per_page=200).items}
+        demo_sharing.link_sources(session, today=today)
+        demo_sharing.load(session, depts=depts, today=today)
     jobs.tick(runtime.session_factory(url), today=today)
     return logins

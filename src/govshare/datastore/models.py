@@ -73,6 +73,33 @@ class Connection(Base):
     last_updated_on: Mapped[date | None] = mapped_column(Date)
     records: Mapped[int] = mapped_column(Integer, default=0)
     stale_since: Mapped[date | None] = mapped_column(Date)
-    delay_reason: Mapped[str] = mapped_column(Text, default="")
-    delay_evidence: Mapped[str] = mapped_column(Text, default="")
-    delay_filed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class DelayFiling(Base):
+    """A provider's statement that it cannot update a resource in time (GZ 19 ¶4; ZS 18; ZZ 28).
+
+    It names the reason, the day by which the data will be updated, and carries evidence as
+    attachments (`owner_type = "delay_filing"`). Its `requires` is the profile's branch at
+    filing time: `authority_approval` waits for the authority's decision; the other branches
+    are accepted on filing and the authority is informed. An accepted or approved filing keeps
+    the resource from being flagged stale until `update_by`.
+    """
+
+    __tablename__ = "delay_filing"
+    __table_args__ = (Index("ix_delay_filing_resource_state", "resource_id", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resource.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    requires: Mapped[str] = mapped_column(String(30))
+    article: Mapped[str] = mapped_column(String(40), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    update_by: Mapped[date] = mapped_column(Date)
+    bound_on: Mapped[date | None] = mapped_column(Date)
+    filed_on: Mapped[date] = mapped_column(Date)
+    filed_by: Mapped[str] = mapped_column(String(100))
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str] = mapped_column(String(100), default="")
+    decision_reason: Mapped[str] = mapped_column(Text, default="")

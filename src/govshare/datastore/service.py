@@ -22,8 +22,11 @@ stored as a blind index and encrypted; payloads are encrypted when `must_encrypt
 
 from __future__ import annotations
 
+import binascii
 import hashlib
+import hmac
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -51,6 +54,7 @@ from govshare.kit.pagination import Page, paginate
 from govshare.orgs.models import Role
 from govshare.profiles.schema import Profile
 from govshare.profiles.service import get_active_profile
+from govshare.quality import divergence
 
 BATCH_SIZE = 2000
 MAX_REPORTED = 1000  # problems kept with a load and sent back in an error
@@ -356,6 +360,49 @@ class BulkWriter:
         self.send(self.encode(rows))
 
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+class _Sealer:
+    """`DataKeyring.blind_index` and `encrypt` for the rows of a batch, with byte-identical output formats.
+
+    Per value the keyring draws a nonce from `secrets` (a system call each) and goes through
+    `hmac.new` and `base64`'s wrappers; a load seals two values per row. Here one `os.urandom`
+    call draws the random 96-bit nonces of a whole batch, the blind index is the one-shot C
+    HMAC, and the tokens are `<key id>.<urlsafe base64(nonce + ciphertext)>` as `encrypt` writes
+    them, so `DataKeyring.decrypt` opens them. Same keys, same AES-256-GCM, same AAD.
+    """
+
+    NONCE = 12  # kit.crypto.NONCE_BYTES
+
+    def __init__(self, ring: DataKeyring) -> None:
+        key_id = ring.current_key_id
+        # The keyring keeps its keys to itself; the load reads the two it uses (see the docstring).
+        self.aead = ring._keys[key_id]
+        self.index_key: bytes = ring._index_key
+        self.prefix = f"{key_id}."
+        self._nonces = b""
+        self._at = 0
+
+    def reserve(self, n: int) -> None:
+        """Draws the nonces of the next `n` values in one call."""
+        self._nonces = os.urandom(self.NONCE * n)
+        self._at = 0
+
+    def blind_index(self, value: str) -> str:
+        return hmac.digest(self.index_key, value.encode(), "sha256").hex()[:40]
+
+    def seal(self, plaintext: bytes, aad: bytes) -> str:
+        at = self._at
+        nonce = self._nonces[at : at + self.NONCE]
+        if len(nonce) != self.NONCE:  # never reuse a nonce: draw more if the batch ran out
+            self.reserve(64)
+            return self.seal(plaintext, aad)
+        self._at = at + self.NONCE
+        sealed = nonce + self.aead.encrypt(nonce, plaintext, aad)
+        return self.prefix + binascii.b2a_base64(sealed, newline=False).translate(_URLSAFE).decode()
+
+
 @dataclass
 class _Counts:
     written: int = 0
@@ -383,6 +430,7 @@ class _Writer:
         self.ring: DataKeyring = (
             keyring()
         )  # once per load: keyring() reads the settings on each call
+        self.sealer = _Sealer(self.ring)
         self.counts = _Counts()
         # A resource without any version yet needs no look-ups: a load names each subject once,
         # and the connection lock keeps other loads of this resource out until we commit.
@@ -452,16 +500,14 @@ class _Writer:
 
     def prepare(self, batch: list[CleanRow]) -> list[tuple[Any, ...]]:
         """The new versions of a batch (ROW_COLUMNS tuples); unchanged rows are skipped."""
-        rid, counts = self.resource_id, self.counts
+        rid, counts, sealer = self.resource_id, self.counts, self.sealer
         # Locals: this loop runs once per row of every load.
-        seal, bind, blake2b, to_json = (
-            self.ring.encrypt,
-            records.aad,
-            hashlib.blake2b,
-            canonical_json,
-        )
-        hashes = [self.ring.blind_index(row.subject) for row in batch]
+        seal, blake2b, to_json = sealer.seal, hashlib.blake2b, canonical_json
+        blind_index = sealer.blind_index
+        hashes = [blind_index(row.subject) for row in batch]
         latest = self.latest(hashes)
+        sealer.reserve(2 * len(batch))  # a subject and a payload per row at most
+        aad_prefix = f"{rid}:"  # records.aad
         out: list[tuple[Any, ...]] = []
         for row, h in zip(batch, hashes, strict=True):
             prev = latest.get(h)
@@ -469,12 +515,12 @@ class _Writer:
                 if prev is None or prev[2]:  # nothing to delete
                     counts.unchanged += 1
                     continue
-                binding = bind(rid, h)
+                binding = (aad_prefix + h).encode()
                 out.append(
                     (
                         h,
                         prev[0] + 1,
-                        seal(row.subject.encode(), aad=binding),
+                        seal(row.subject.encode(), binding),
                         None,
                         None,
                         TOMBSTONE_DIGEST,
@@ -498,10 +544,10 @@ class _Writer:
                 continue
             else:
                 version = prev[0] + 1
-            binding = bind(rid, h)
-            subject_enc = seal(row.subject.encode(), aad=binding)
+            binding = (aad_prefix + h).encode()
+            subject_enc = seal(row.subject.encode(), binding)
             if self.encrypt:
-                out.append((h, version, subject_enc, None, seal(data, aad=binding), digest, False))
+                out.append((h, version, subject_enc, None, seal(data, binding), digest, False))
             else:
                 out.append((h, version, subject_enc, text, None, digest, False))
         counts.written += len(out) - sum(1 for r in out if r[6])
@@ -518,9 +564,7 @@ def _lock_connection(session: Session, resource_id: int, now: Any) -> Connection
     make_insert = pg_insert if dialect == "postgresql" else sqlite_insert
     session.execute(
         make_insert(_connections)
-        .values(
-            resource_id=resource_id, connected_at=now, records=0, delay_reason="", delay_evidence=""
-        )
+        .values(resource_id=resource_id, connected_at=now, records=0)
         .on_conflict_do_nothing(index_elements=["resource_id"])
     )
     stmt = select(Connection).where(Connection.resource_id == resource_id).with_for_update()
@@ -638,6 +682,10 @@ def _run(
             connection.last_updated_at = now
             connection.last_updated_on = today or date.today()
             connection.records += counts.records_delta
+            # ZS 17; JS 11: linked items are compared with the other source for the changed subjects.
+            divergence.compare(
+                session, actor=actor, resource_id=target.id, load_id=job.id, today=today
+            )
         audit.record(
             session,
             actor=actor,
