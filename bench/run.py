@@ -33,6 +33,12 @@ BENCHES = [
         ["--requests", "3000", "--records", "20000"],
         ["--requests", "300", "--records", "1000", "--rounds", "1"],
     ),
+    (
+        "sweep",
+        HERE / "sweep_bench.py",
+        ["--n", "100000", "--due", "10000"],
+        ["--n", "2000", "--due", "200"],
+    ),
 ]
 
 

@@ -254,9 +254,21 @@ def dashboard_cards() -> list[Dynamic]:
     return out
 
 
+def menu_labels() -> list[Dynamic]:
+    """The group and link labels of the console's main menu (web/navigation.py)."""
+    from govshare.web import navigation
+
+    where = _relative(Path(navigation.__file__))
+    out = []
+    for group in navigation.MENU:
+        out.append(Dynamic(group.label, where, 0, "menu group"))
+        out.extend(Dynamic(link.label, where, 0, "menu link") for link in group.links)
+    return out
+
+
 def dynamic_messages() -> list[Dynamic]:
-    """Enum values, flag kinds and dashboard card labels."""
-    return enum_messages() + flag_kinds() + dashboard_cards()
+    """Enum values, flag kinds, dashboard card labels and the menu."""
+    return enum_messages() + flag_kinds() + dashboard_cards() + menu_labels()
 
 
 # --- the catalogues ----------------------------------------------------------------------

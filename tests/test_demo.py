@@ -13,12 +13,16 @@ from govshare.db import make_engine, make_session_factory, transaction
 from govshare.jobs.models import Flag
 from govshare.kit.errors import Conflict
 from govshare.orgs import service as orgs
+from govshare.governance.models import Dispute, DisputeStep
 from govshare.orgs.models import Department, Level, Role
+from govshare.profiles.service import get_active_profile
+from govshare.quality.models import Divergence
+from govshare.sharing.application_models import Application, ApplicationState
 
 
 def test_demo_builds_guangzhou_with_every_role(database_factory) -> None:  # type: ignore[no-untyped-def]
     url = database_factory()
-    logins = demo.create(url, force=True, today=date(2026, 11, 20))
+    logins = demo.create(url, force=True, today=date(2026, 11, 20), people=200, organisations=60)
     assert {role for role, *_ in logins} == {r.value for r in Role if r != Role.SERVICE}
     factory = make_session_factory(make_engine(url))
     with transaction(factory) as session:
@@ -39,6 +43,34 @@ def test_demo_builds_guangzhou_with_every_role(database_factory) -> None:  # typ
         # GZ Art. 17: the demo carries one late filing and one overdue vacancy for the sweep to show
         kinds = set(session.scalars(select(Flag.kind).where(Flag.resolved_on.is_(None))))
         assert {"personnel.filed_late", "personnel.vacancy_overdue"} <= kinds
+        assert audit.verify(session).ok
+
+
+def test_demo_has_applications_in_every_state_and_a_dispute_at_each_step(database_factory) -> None:  # type: ignore[no-untyped-def]
+    url = database_factory()
+    demo.create(url, force=True, today=date(2026, 11, 20), people=200, organisations=60)
+    factory = make_session_factory(make_engine(url))
+    with transaction(factory) as session:
+        states = set(session.scalars(select(Application.state)))
+        # GZ 26: silence past the limit became deemed consent when the demo's sweep ran
+        assert {s.value for s in ApplicationState} - {"referred_to_authority"} <= {
+            str(s) for s in states
+        }
+        # GZ 28: one case resting at each step of the ladder, and one decided
+        ladder = get_active_profile().disputes.ladder_for("application")
+        assert ladder is not None
+        resting = set(
+            session.scalars(select(DisputeStep.number).where(DisputeStep.decided_on.is_(None)))
+        )
+        assert resting == set(range(1, len(ladder.steps) + 1))
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Dispute).where(Dispute.outcome == "provide")
+            )
+            == 1
+        )
+        # ZS 17; JS 11: the seeded divergent values opened cases once the links were declared
+        assert (session.scalar(select(func.count()).select_from(Divergence)) or 0) >= 1
         assert audit.verify(session).ok
 
 

@@ -19,9 +19,12 @@ def _mount() -> None:
     from govshare.calendar.cli import workdays_app
     from govshare.catalogue.interchange_cli import app as catalogue_app
     from govshare.datastore.cli import app as data_app
+    from govshare.datastore.freshness_cli import app as freshness_app
     from govshare.datastore.keys_cli import app as keys_app
+    from govshare.governance.cli import app as disputes_app
     from govshare.orgs.cli import app as orgs_app
     from govshare.profiles.cli import app as profile_app
+    from govshare.quality.cli import app as quality_app
     from govshare.sharing.application_cli import app as applications_app
     from govshare.sharing.cli import app as sharing_app
 
@@ -31,9 +34,12 @@ def _mount() -> None:
     app.add_typer(audit_app, name="audit", help="The audit log: verify, checkpoint, export.")
     app.add_typer(orgs_app, name="orgs", help="Departments and accounts.")
     app.add_typer(data_app, name="data", help="Connected data: load, export.")
+    app.add_typer(freshness_app, name="freshness", help="Data freshness and delay filings.")
     app.add_typer(keys_app, name="keys", help="Data keys: rotate, status.")
     app.add_typer(sharing_app, name="sharing", help="Grants, queries and verification.")
     app.add_typer(applications_app, name="applications", help="Applications for conditional data.")
+    app.add_typer(disputes_app, name="disputes", help="Disputes and their escalation ladder.")
+    app.add_typer(quality_app, name="quality", help="Source links and divergence cases.")
     app.add_typer(
         catalogue_app, name="catalogue", help="The catalogue: Excel template, import, export, DCAT."
     )

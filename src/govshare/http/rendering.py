@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from govshare.http.deps import csrf_token, get_db, resolve_actor
 from govshare.http.i18n import DEFAULT_LOCALE, LOCALES, translator
 from govshare.kit.errors import DomainError
+from govshare.web.navigation import menu_for
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "web" / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -68,6 +69,15 @@ def banners(request: Request) -> list[str]:
     ]
 
 
+def _unread(request: Request) -> int:
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return 0
+    from govshare.notify.service import unread_count
+
+    return unread_count(get_db(request), user_id=user.id)
+
+
 def render(
     request: Request,
     template: str,
@@ -88,6 +98,8 @@ def render(
         "flashes": request.session.pop("flashes", []),
         "banners": banners(request) if with_banners else [],
         "today": today_of(request),
+        "menu": menu_for(getattr(request.state, "actor", None)),
+        "unread": _unread(request) if with_banners else 0,
     }
     ctx.update(context or {})
     return templates.TemplateResponse(request, template, ctx, status_code=status_code)

@@ -48,9 +48,12 @@ def rules() -> list[Rule]:
     from govshare.audit import rules as _audit_rules  # noqa: F401
     from govshare.calendar import rules as _calendar_rules  # noqa: F401
     from govshare.catalogue import rules as _catalogue_rules  # noqa: F401
+    from govshare.datastore import freshness_rules as _freshness_rules  # noqa: F401
+    from govshare.governance import rules as _governance_rules  # noqa: F401
     from govshare.notify import rules as _notify_rules  # noqa: F401
     from govshare.orgs import rules as _orgs_rules  # noqa: F401
     from govshare.sharing import application_rules as _application_rules  # noqa: F401
+    from govshare.sharing import grant_rules as _grant_rules  # noqa: F401
 
     return sorted(_RULES.values(), key=lambda r: (r.order, r.name))
 

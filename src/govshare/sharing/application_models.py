@@ -1,9 +1,10 @@
-"""Applications for conditional data (GZ 26-27; ZS 22, 24; JS 18) and their state."""
+"""Applications for conditional data (GZ 26-27; ZS 22, 24; JS 14, 18), their state, and the life of grants."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -59,4 +60,27 @@ class Application(Base):
     delivery_due_on: Mapped[date | None] = mapped_column(Date)
     delivered_on: Mapped[date | None] = mapped_column(Date)
     provide_due_on: Mapped[date | None] = mapped_column(Date)
+    # The grant this application renews (its grant starts where the old one ends).
+    renews_grant_id: Mapped[int | None] = mapped_column(ForeignKey("sharing_grant.id"), index=True)
+    # Cross-level / cross-region route (GZ 27; ZS 24; JS 14): procedure, article and hops;
+    # None for an application between departments of one level and region.
+    route: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class GrantLife(Base):
+    """What happened to a grant after it was made: expiry reminder, expiry, suspension (one row per grant)."""
+
+    __tablename__ = "sharing_grant_life"
+
+    grant_id: Mapped[int] = mapped_column(ForeignKey("sharing_grant.id"), primary_key=True)
+    expiry_reminded_on: Mapped[date | None] = mapped_column(Date)
+    expired_on: Mapped[date | None] = mapped_column(Date)
+    suspended_on: Mapped[date | None] = mapped_column(Date)
+    suspended_by: Mapped[str] = mapped_column(String(100), default="")
+    suspended_reason: Mapped[str] = mapped_column(Text, default="")
+    # What the suspension belongs to, e.g. "dispute:4"; empty for one made by hand.
+    suspended_for: Mapped[str] = mapped_column(String(100), default="")
+    lifted_on: Mapped[date | None] = mapped_column(Date)
+    lifted_by: Mapped[str] = mapped_column(String(100), default="")
+    lifted_reason: Mapped[str] = mapped_column(Text, default="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,6 +102,11 @@ class ApplicationOut(BaseModel):
     delivery_due_on: date | None
     delivered_on: date | None
     provide_due_on: date | None
+    renews_grant_id: int | None = None
+    route: dict[str, Any] | None = Field(
+        default=None,
+        description="the cross-level route (GZ 27; ZS 24; JS 14): procedure, article, hops",
+    )
     working_days_left: int | None
     overdue: bool
 
@@ -133,6 +139,8 @@ class ApplicationOut(BaseModel):
             delivery_due_on=a.delivery_due_on,
             delivered_on=a.delivered_on,
             provide_due_on=a.provide_due_on,
+            renews_grant_id=a.renews_grant_id,
+            route=a.route,
             working_days_left=view.working_days_left,
             overdue=view.overdue,
         )

@@ -10,6 +10,8 @@
   that gives silence an effect, the effect has applied (GZ 26: deemed consent from the day
   after), so a late answer is refused; the sweep records the effect.
 - The silence effects, reminders and late-delivery flags live in `application_rules`.
+- A renewal (`renews_grant_id`) is an application like any other; its grant starts the day
+  after the old one ends. A cross-level application records its route (`application_route`).
 
 Every change writes its audit entry and its notifications in the caller's transaction.
 """
@@ -35,8 +37,10 @@ from govshare.notify import service as notify
 from govshare.orgs.models import Role
 from govshare.profiles.schema import Deadline
 from govshare.profiles.service import get_active_profile
+from govshare.sharing import application_route, grant_life
 from govshare.sharing import service as sharing
 from govshare.sharing.application_models import Application, ApplicationState
+from govshare.sharing.models import Grant
 
 S = ApplicationState
 MAX_TEXT = 2000
@@ -120,11 +124,20 @@ def submit(
     period_until: date,
     involves_secret_or_privacy: bool,
     today: date,
+    renews_grant_id: int | None = None,
 ) -> Application:
     """Submits an application for conditional items of a published resource on behalf of the actor's department."""
     if actor.department_id is None:
         raise Forbidden("an application is made on behalf of a department", code="no_department")
     entry = sharing.published(session, resource_id=resource_id)
+    if renews_grant_id is not None:
+        grant_life.check_renewable(
+            session,
+            actor=actor,
+            grant_id=renews_grant_id,
+            resource_id=entry.resource_id,
+            today=today,
+        )
     if SharingType(entry.sharing_type) != SharingType.CONDITIONAL:
         raise Invalid(
             f"{entry.code} is not a conditional resource: nothing to apply for (GZ 26; ZS 22)",
@@ -183,6 +196,10 @@ def submit(
         due_on=deadline_date(WorkingCalendar(session), today, deadline),
         answered_by="",
         refusal_reason="",
+        renews_grant_id=renews_grant_id,
+        route=application_route.route_for(
+            session, consumer_id=actor.department_id, provider_id=entry.department_id
+        ),
     )
     session.add(application)
     session.flush()  # the audit entry and the notifications name the new id
@@ -199,8 +216,11 @@ def submit(
             "period": [period_from.isoformat(), period_until.isoformat()],
             "due_on": str(application.due_on or ""),
             "deadline": deadline.citation(),
+            "renews_grant_id": renews_grant_id,
+            "route": application.route,
         },
     )
+    application_route.tell_route(session, application_id=application.id, route=application.route)
     due = f"; answer by {application.due_on} [{deadline.citation()}]" if application.due_on else ""
     tell(
         session,
@@ -305,6 +325,9 @@ def approve(
         )
     start = valid_from or application.period_from
     end = valid_until or application.period_until
+    renewed = session.get(Grant, application.renews_grant_id or 0)
+    if renewed is not None:  # the new grant starts where the old one ends
+        start = max(start, renewed.valid_until + timedelta(days=1))
     if start < application.period_from or end > application.period_until or end < start:
         raise Invalid(
             "the approved period lies within the period applied for", code="invalid_period"
@@ -339,6 +362,7 @@ def approve(
             "items": grant.items,
             "valid": [start.isoformat(), end.isoformat()],
             "delivery_due_on": str(application.delivery_due_on or ""),
+            "renews_grant_id": application.renews_grant_id,
         },
     )
     tell(

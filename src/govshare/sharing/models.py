@@ -21,7 +21,7 @@ class Grant(Base):
     items: Mapped[list[str]] = mapped_column(JSON)
     purposes: Mapped[list[str]] = mapped_column(JSON)
     valid_from: Mapped[date] = mapped_column(Date)
-    valid_until: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date, index=True)
     source: Mapped[str] = mapped_column(String(30), default="manual")
     granted_by: Mapped[str] = mapped_column(String(100))
     approved_by: Mapped[str] = mapped_column(String(100), default="")

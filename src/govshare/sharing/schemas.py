@@ -43,34 +43,31 @@ class GrantIn(BaseModel):
     note: str = ""
 
 
+GRANT_EXAMPLE: dict[str, Any] = {
+    "id": 7,
+    "consumer_department_id": 4,
+    "resource_id": 12,
+    "resource_code": "301/000012",
+    "items": ["姓名", "婚姻状况"],
+    "purposes": ["440100-MZ-0031"],
+    "valid_from": "2026-12-01",
+    "valid_until": "2027-11-30",
+    "state": "active",
+    "source": "manual",
+    "granted_by": "admin1",
+    "approved_by": "admin1",
+    "note": "",
+    "revoked_at": None,
+    "revoked_by": "",
+    "revoked_reason": "",
+    "created_at": "2026-11-20T08:00:00Z",
+}
+
+
 class GrantOut(BaseModel):
     """A grant with its state on the day of the request."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": 7,
-                    "consumer_department_id": 4,
-                    "resource_id": 12,
-                    "resource_code": "301/000012",
-                    "items": ["姓名", "婚姻状况"],
-                    "purposes": ["440100-MZ-0031"],
-                    "valid_from": "2026-12-01",
-                    "valid_until": "2027-11-30",
-                    "state": "active",
-                    "source": "manual",
-                    "granted_by": "admin1",
-                    "approved_by": "admin1",
-                    "note": "",
-                    "revoked_at": None,
-                    "revoked_by": "",
-                    "revoked_reason": "",
-                    "created_at": "2026-11-20T08:00:00Z",
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [GRANT_EXAMPLE]})
 
     id: int
     consumer_department_id: int
@@ -116,6 +113,14 @@ class GrantOut(BaseModel):
 
 
 class GrantPage(BaseModel):
+    """One page of grants."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"total": 1, "page": 1, "per_page": 50, "items": [GRANT_EXAMPLE]}]
+        }
+    )
+
     total: int
     page: int
     per_page: int
@@ -123,6 +128,8 @@ class GrantPage(BaseModel):
 
 
 class GrantRevokeIn(BaseModel):
+    """Why the grant is revoked (mandatory)."""
+
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -277,3 +284,189 @@ class VerifyOut(BaseModel):
 
     resource_code: str
     results: dict[str, Literal["match", "no_match", "no_record"]]
+
+
+# --- the life of a grant -------------------------------------------------------------------------
+
+REASON_EXAMPLE = "争议调解期间暂停共享 (suspended while the dispute is mediated, GZ 28)"
+
+
+class GrantSuspendIn(BaseModel):
+    """Why the grant is suspended (mandatory) and, optionally, what the suspension belongs to."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": REASON_EXAMPLE, "cause": "dispute:4"}]},
+    )
+
+    reason: str = Field(min_length=1, max_length=2000)
+    cause: str = Field(default="", max_length=100, description='e.g. "dispute:4"')
+
+
+class GrantLiftIn(BaseModel):
+    """Why the suspension is lifted (mandatory)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reason": "争议已解决 (dispute resolved)"}]},
+    )
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class GrantEventOut(BaseModel):
+    """One audited act on a grant: who, when, what, why."""
+
+    at: datetime
+    who: str
+    action: str
+    details: dict[str, Any]
+
+
+EVENT_EXAMPLE: dict[str, Any] = {
+    "at": "2026-11-20T08:00:00Z",
+    "who": "民政局数据管理员 刘芳",
+    "action": "grant.suspend",
+    "details": {"reason": REASON_EXAMPLE, "cause": "dispute:4", "on": "2026-11-20"},
+}
+
+
+class GrantRecordOut(BaseModel):
+    """A grant with its departments, suspension, expiry, renewals and who/when/why history."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "grant": GRANT_EXAMPLE,
+                    "consumer_department": "广州市人力资源和社会保障局",
+                    "provider_department_id": 3,
+                    "provider_department": "广州市民政局",
+                    "suspended_on": None,
+                    "suspended_reason": "",
+                    "suspended_for": "",
+                    "expiry_reminded_on": "2026-11-16",
+                    "expired_on": None,
+                    "origin_application_id": 21,
+                    "renews_grant_id": None,
+                    "renewal_application_ids": [35],
+                    "history": [EVENT_EXAMPLE],
+                }
+            ]
+        }
+    )
+
+    grant: GrantOut
+    consumer_department: str
+    provider_department_id: int | None
+    provider_department: str
+    suspended_on: date | None
+    suspended_reason: str
+    suspended_for: str
+    expiry_reminded_on: date | None
+    expired_on: date | None
+    origin_application_id: int | None
+    renews_grant_id: int | None
+    renewal_application_ids: list[int]
+    history: list[GrantEventOut]
+
+    @classmethod
+    def of(cls, record: Any) -> GrantRecordOut:
+        """The API shape of a `grant_life.GrantRecord`."""
+        row, life = record.row, record.row.life
+        suspended = life is not None and row.grant.suspended
+        return cls(
+            grant=GrantOut.of(row.view),
+            consumer_department=row.consumer,
+            provider_department_id=row.provider_id,
+            provider_department=row.provider,
+            suspended_on=life.suspended_on if suspended else None,
+            suspended_reason=life.suspended_reason if suspended else "",
+            suspended_for=life.suspended_for if suspended else "",
+            expiry_reminded_on=life.expiry_reminded_on if life else None,
+            expired_on=life.expired_on if life else None,
+            origin_application_id=record.origin.id if record.origin else None,
+            renews_grant_id=record.renews,
+            renewal_application_ids=[a.id for a in record.renewals],
+            history=[
+                GrantEventOut(at=e.at, who=e.who, action=e.action, details=e.details)
+                for e in record.events
+            ],
+        )
+
+
+RENEWAL_EXAMPLE: dict[str, Any] = {
+    "purpose_text": "最低生活保障对象家庭经济状况核对",
+    "legal_basis": "《社会救助暂行办法》第十一条",
+    "purposes": ["440100-MZ-0031"],
+    "items": ["婚姻状况", "月收入"],
+    "expected_volume": "2,000 a month",
+    "period_from": "2027-12-01",
+    "period_until": "2028-11-30",
+    "involves_secret_or_privacy": False,
+}
+
+
+class RenewalOut(BaseModel):
+    """The renewal application as prefilled from the grant's application (edit, then submit)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"renews_grant_id": 7, "resource_id": 12, **RENEWAL_EXAMPLE}]
+        }
+    )
+
+    renews_grant_id: int
+    resource_id: int
+    purpose_text: str
+    legal_basis: str
+    purposes: list[str]
+    items: list[str]
+    expected_volume: str
+    period_from: date
+    period_until: date
+    involves_secret_or_privacy: bool
+
+
+class RenewalIn(BaseModel):
+    """A renewal application; every field left out is taken from the prefill."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{}, {"period_until": "2028-05-31", "items": ["婚姻状况"]}, RENEWAL_EXAMPLE]
+        },
+    )
+
+    purpose_text: str | None = Field(default=None, max_length=2000)
+    legal_basis: str | None = Field(default=None, max_length=2000)
+    purposes: list[str] | None = None
+    items: list[str] | None = None
+    expected_volume: str | None = Field(default=None, max_length=200)
+    period_from: date | None = None
+    period_until: date | None = None
+    involves_secret_or_privacy: bool | None = None
+
+
+class RenewedOut(BaseModel):
+    """The renewal application as submitted."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "application_id": 35,
+                    "renews_grant_id": 7,
+                    "state": "submitted",
+                    "due_on": "2026-11-27",
+                    "route": None,
+                }
+            ]
+        }
+    )
+
+    application_id: int
+    renews_grant_id: int
+    state: str
+    due_on: date | None
+    route: dict[str, Any] | None

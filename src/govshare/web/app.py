@@ -82,11 +82,19 @@ def _include_routers(app: FastAPI) -> None:
     from govshare.catalogue import interchange_routes
     from govshare.catalogue import routes as catalogue_routes
     from govshare.catalogue import views as catalogue_views
+    from govshare.datastore import freshness_routes, freshness_views
     from govshare.datastore import routes as datastore_routes
+    from govshare.datastore import views as datastore_views
+    from govshare.governance import routes as dispute_routes
+    from govshare.governance import views as dispute_views
+    from govshare.notify import views as notify_views
     from govshare.orgs import routes as orgs_routes
     from govshare.orgs import views as orgs_views
-    from govshare.sharing import application_routes
+    from govshare.quality import routes as quality_routes
+    from govshare.quality import views as quality_views
+    from govshare.sharing import application_routes, application_views, grant_views
     from govshare.sharing import routes as sharing_routes
+    from govshare.sharing import views as sharing_views
     from govshare.web import views as web_views
 
     # interchange before the catalogue: its fixed /directory/... paths precede /directory/{id}
@@ -97,13 +105,30 @@ def _include_routers(app: FastAPI) -> None:
         interchange_routes,
         catalogue_routes,
         datastore_routes,
+        freshness_routes,
         sharing_routes,
         application_routes,
+        dispute_routes,
         attachment_routes,
     ):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(attachment_routes.console)
-    for module in (web_views, orgs_views, calendar_views, audit_views, catalogue_views):
+    app.include_router(dispute_views.router)
+    app.include_router(quality_routes.router, prefix="/api/v1")
+    app.include_router(quality_views.router)
+    app.include_router(notify_views.router)
+    app.include_router(grant_views.router)
+    for module in (
+        web_views,
+        orgs_views,
+        calendar_views,
+        audit_views,
+        catalogue_views,
+        application_views,
+        datastore_views,
+        freshness_views,
+        sharing_views,
+    ):
         app.include_router(module.router)
 
 
