@@ -109,7 +109,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_divergence")),
     )
     with op.batch_alter_table("divergence", schema=None) as batch_op:
-        batch_op.create_index("ix_divergence_link_subject", ["link_id", "subject_hash"], unique=False)
+        batch_op.create_index(
+            "ix_divergence_link_subject", ["link_id", "subject_hash"], unique=False
+        )
         batch_op.create_index("ix_divergence_state_id", ["state", "id"], unique=False)
         for column in (
             "resource_a_id",
