@@ -305,3 +305,41 @@ def test_export_csv_streams_filtered_rows_oldest_first(
 def test_export_csv_of_empty_log_is_only_the_header(session: Session) -> None:
     assert list(audit.export_csv(session)) == [",".join(audit.CSV_COLUMNS) + "\r\n"]
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+def test_record_many_continues_the_chain_in_order_and_verifies(session: Session) -> None:
+    audit.record(session, actor=Actor.system(), action="jobs.tick", object_type="sweep")
+    batch = [
+        audit.Entry(
+            actor=officer(),
+            action="grant.create",
+            object_type="grant",
+            object_id=n,
+            details={"n": n, "items": ("a", "b")},
+        )
+        for n in range(1, 4)
+    ]
+    audit.record_many(session, batch)
+    audit.record(session, actor=Actor.system(), action="jobs.tick", object_type="sweep")
+
+    rows = entries(session)
+    assert [e.seq for e in rows] == [1, 2, 3, 4, 5]
+    assert [e.object_id for e in rows[1:4]] == ["1", "2", "3"]
+    assert rows[2].details == {"n": 2, "items": ["a", "b"]}
+    for before, after in itertools.pairwise(rows):
+        assert after.prev_hash == before.entry_hash
+    for entry in rows:
+        assert entry.entry_hash == audit.compute_entry_hash(
+            {name: getattr(entry, name) for name in audit.HASHED_COLUMNS}
+        )
+    assert audit.verify(session).ok
+
+
+def test_record_many_with_one_bad_entry_appends_none(session: Session) -> None:
+    good = audit.Entry(actor=officer(), action="grant.create", object_type="grant", object_id=1)
+    bad = audit.Entry(actor=officer(), action="", object_type="grant", object_id=2)
+    with pytest.raises(Invalid):
+        audit.record_many(session, [good, bad])
+    assert entries(session) == []
+    audit.record_many(session, [])
+    assert entries(session) == []

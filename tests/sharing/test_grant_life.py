@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from govshare.kit.actor import Actor
 from govshare.kit.errors import Forbidden, IllegalTransition, Invalid, NotFound
-from govshare.sharing import applications, grant_life, grant_rules
+from govshare.sharing import application_rules, applications, grant_life, grant_rules
 from govshare.sharing import service as sharing
 from govshare.sharing.models import Grant
 from tests.applications.conftest import CONDITIONAL, PURPOSE, Parties, apply, make_parties, notes
@@ -166,6 +166,28 @@ def test_renewal_reuses_the_application_and_starts_where_the_old_grant_ends(
         ).renews
         == grant.id
     )
+
+
+def test_a_renewal_deemed_agreed_also_starts_where_the_old_grant_ends(
+    session: Session, parties: Parties
+) -> None:
+    # GZ Art. 26: silence is consent; the consented grant must not overlap the one it renews.
+    grant = _granted(session, parties)
+    today = date(2026, 12, 21)
+    fields = grant_life.renewal_prefill(
+        session, actor=parties.staff_actor, grant_id=grant.id, today=today
+    )
+    fields["period_from"] = today  # asked to start at once
+    renewal = applications.submit(
+        session, actor=parties.staff_actor, today=today, renews_grant_id=grant.id, **fields
+    )
+    assert renewal.due_on == date(2026, 12, 28)
+    assert application_rules.apply_silence(session, today=date(2026, 12, 29), actor=SWEEP) == 1
+    session.refresh(renewal)
+    assert renewal.state == "deemed_consent"
+    new = session.get(Grant, renewal.grant_id)
+    assert new is not None and new.source == "deemed_consent"
+    assert new.valid_from == date(2027, 1, 1)  # not 2026-12-29: the old grant runs to Dec 31
 
 
 def test_only_the_consumer_renews_an_expiring_or_expired_grant(

@@ -113,7 +113,7 @@ def tell_route(session: Session, *, application_id: int, route: dict[str, Any] |
         kind="application.routed",
         title=f"Application {application_id} passes through the data department(s): {names}",
         body=f"Cross-level route [{(route or {}).get('article', '')}]",
-        link=f"/api/v1/applications/{application_id}",
+        link=f"/applications/{application_id}",
         object_type="application",
         object_id=application_id,
     )

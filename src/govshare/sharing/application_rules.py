@@ -108,7 +108,7 @@ class _Telling:
                 ],
                 kind=kind,
                 title=title,
-                link=f"/api/v1/applications/{a.id}",
+                link=f"/applications/{a.id}",
                 object_type="application",
                 object_id=a.id,
             )
@@ -155,23 +155,25 @@ def _refer(
     silence = get_active_profile().applications.on_silence
     assert silence.provide_within is not None  # the profile schema requires it
     telling = _Telling(officers=True, users=True, authority=True)
+    entries = []
     for application in batch:
         effective = _effective(application)
         transition(application, S.REFERRED_TO_AUTHORITY)
         due_on = effective - timedelta(days=1)
         application.provide_due_on = deadline_date(cal, due_on, silence.provide_within)
-        audit.record(
-            session,
-            actor=actor,
-            action="application.refer",
-            object_type="application",
-            object_id=application.id,
-            details={
-                "due_on": str(application.due_on),
-                "effective": effective.isoformat(),
-                "provide_due_on": str(application.provide_due_on or ""),
-                "article": silence.citation(),
-            },
+        entries.append(
+            audit.Entry(
+                actor=actor,
+                action="application.refer",
+                object_type="application",
+                object_id=application.id,
+                details={
+                    "due_on": str(application.due_on),
+                    "effective": effective.isoformat(),
+                    "provide_due_on": str(application.provide_due_on or ""),
+                    "article": silence.citation(),
+                },
+            )
         )
         telling.add(
             application,
@@ -180,6 +182,7 @@ def _refer(
             f"{application.due_on}: the data department provides by "
             f"{application.provide_due_on} [{silence.citation()}]",
         )
+    audit.record_many(session, entries)
     telling.send(session)
     return len(batch)
 
@@ -224,19 +227,24 @@ def _deemed_consent(
         grant_ids = session.scalars(stmt, [plan.row for _, plan in ready]).all()
     granted = {a.id: gid for (a, _), gid in zip(ready, grant_ids, strict=True)}
     changed = 0
+    entries: list[audit.Entry] = []
     for application, plan in planned:
         effective = _effective(application)
         if plan is not None:
             grant_id = granted[application.id]
-            audit.record(
-                session,
-                actor=actor,
-                action="grant.create",
-                object_type="grant",
-                object_id=grant_id,
-                details=plan.audit,
+            entries.append(
+                audit.Entry(
+                    actor=actor,
+                    action="grant.create",
+                    object_type="grant",
+                    object_id=grant_id,
+                    details=plan.audit,
+                )
             )
         else:  # an item the batch path cannot vouch for: the one-by-one path decides
+            # Entries of the batch so far go first, so that the log keeps the order of events.
+            audit.record_many(session, entries)
+            entries = []
             one = _grant_one(session, application, effective=effective, actor=actor)
             if isinstance(one, bool):  # refused and flagged (True), or flagged before (False)
                 changed += int(one)
@@ -245,19 +253,20 @@ def _deemed_consent(
         transition(application, S.DEEMED_CONSENT)
         application.grant_id = grant_id
         application.delivery_due_on = deadline_date(cal, effective, rules.delivery)
-        audit.record(
-            session,
-            actor=actor,
-            action="application.deemed_consent",
-            object_type="application",
-            object_id=application.id,
-            details={
-                "due_on": str(application.due_on),
-                "effective": effective.isoformat(),
-                "grant_id": grant_id,
-                "delivery_due_on": str(application.delivery_due_on or ""),
-                "article": article,
-            },
+        entries.append(
+            audit.Entry(
+                actor=actor,
+                action="application.deemed_consent",
+                object_type="application",
+                object_id=application.id,
+                details={
+                    "due_on": str(application.due_on),
+                    "effective": effective.isoformat(),
+                    "grant_id": grant_id,
+                    "delivery_due_on": str(application.delivery_due_on or ""),
+                    "article": article,
+                },
+            )
         )
         telling.add(
             application,
@@ -266,6 +275,7 @@ def _deemed_consent(
             f"{effective}: no answer by {application.due_on} [{article}]",
         )
         changed += 1
+    audit.record_many(session, entries)
     telling.send(session)
     return changed
 
@@ -299,11 +309,12 @@ def _plan_grants(
     departments = set(
         session.scalars(select(Department.id).where(Department.id.in_(wanted_departments)))
     )
+    ends = _renewed_grant_ends(session, batch)
     out: list[tuple[Application, _GrantPlan | None]] = []
     for application in batch:
         entry = entries[application.resource_id]
         effective = _effective(application)
-        valid_from = max(application.period_from, effective)
+        valid_from = _start(application, effective, ends)
         valid_until = application.period_until
         known = [] if entry is None else [name for name, _ in sharing.item_types(entry)]
         fit = (
@@ -354,6 +365,24 @@ def _plan_grants(
     return out
 
 
+def _renewed_grant_ends(session: Session, batch: Sequence[Application]) -> dict[int, date]:
+    """The last day of each grant a renewal in the batch renews (one query for the batch)."""
+    ids = {a.renews_grant_id for a in batch if a.renews_grant_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Grant.id, Grant.valid_until).where(Grant.id.in_(ids)))
+    return {gid: until for gid, until in rows}
+
+
+def _start(application: Application, effective: date, ends: dict[int, date]) -> date:
+    """The deemed grant's first day: the period's start, the effect's day, or after the renewed grant."""
+    start = max(application.period_from, effective)
+    end = ends.get(application.renews_grant_id or 0)
+    if end is not None:  # a renewal starts where the old grant ends, as an approval does
+        start = max(start, end + timedelta(days=1))
+    return start
+
+
 def _clean(values: Sequence[str]) -> bool:
     """True when the list is as create_grant would leave it: stripped, unique, not empty."""
     return (
@@ -382,7 +411,9 @@ def _grant_one(
                 resource_id=application.resource_id,
                 items=application.items,
                 purposes=application.purposes,
-                valid_from=max(application.period_from, effective),
+                valid_from=_start(
+                    application, effective, _renewed_grant_ends(session, [application])
+                ),
                 valid_until=application.period_until,
                 today=effective,
                 source="deemed_consent",

@@ -258,7 +258,7 @@ def tell(
         kind=kind,
         title=title,
         body=body,
-        link=f"/api/v1/applications/{application.id}",
+        link=f"/applications/{application.id}",
         object_type="application",
         object_id=application.id,
     )
