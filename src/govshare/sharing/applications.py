@@ -60,9 +60,11 @@ def require(application: Application, to: ApplicationState) -> None:
     current = ApplicationState(application.state)
     if to not in _NEXT.get(current, frozenset()):
         raise IllegalTransition(
-            f"application {application.id} is {current}; it cannot become {to}",
+            "application {application_id} is {state}; it cannot become {to}",
             code="illegal_transition",
+            application_id=application.id,
             state=str(current),
+            to=str(to),
         )
 
 
@@ -84,9 +86,14 @@ def deadline_date(cal: WorkingCalendar, start: date, deadline: Deadline) -> date
 def _text(value: str, what: str, code: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise Invalid(f"state the {what} (GZ 25; ZS 21)", code=code)
+        raise Invalid("state the {what} (GZ 25; ZS 21)", code=code, what=what)
     if len(text) > MAX_TEXT:
-        raise Invalid(f"the {what} is at most {MAX_TEXT} characters", code=f"{code}_too_long")
+        raise Invalid(
+            "the {what} is at most {limit} characters",
+            code=f"{code}_too_long",
+            what=what,
+            limit=MAX_TEXT,
+        )
     return text
 
 
@@ -140,8 +147,9 @@ def submit(
         )
     if SharingType(entry.sharing_type) != SharingType.CONDITIONAL:
         raise Invalid(
-            f"{entry.code} is not a conditional resource: nothing to apply for (GZ 26; ZS 22)",
+            "{resource} is not a conditional resource: nothing to apply for (GZ 26; ZS 22)",
             code="not_conditional",
+            resource=entry.code,
         )
     if entry.department_id == actor.department_id:
         raise Invalid("a department does not apply for its own data", code="own_resource")
@@ -152,23 +160,26 @@ def submit(
     unknown = [name for name in wanted if name not in types]
     if unknown:
         raise Invalid(
-            f"{entry.code} has no data item {', '.join(unknown)}",
+            "{resource} has no data item {names}",
             code="unknown_item",
+            resource=entry.code,
+            names=", ".join(unknown),
             items=unknown,
         )
     open_items = [name for name in wanted if types[name] == SharingType.UNCONDITIONAL]
     if open_items:
         raise Invalid(
-            f"{', '.join(open_items)} are shared unconditionally: take them without applying "
-            "(GZ 26 ¶1; ZS 22 ¶1)",
+            "{names} are shared unconditionally: take them without applying (GZ 26 ¶1; ZS 22 ¶1)",
             code="item_unconditional",
+            names=", ".join(open_items),
             items=open_items,
         )
     closed = [name for name in wanted if types[name] != SharingType.CONDITIONAL]
     if closed:
         raise Invalid(
-            f"{', '.join(closed)} are not shared: only verification is possible (GZ 26 ¶3)",
+            "{names} are not shared: only verification is possible (GZ 26 ¶3)",
             code="item_not_shared",
+            names=", ".join(closed),
             items=closed,
         )
     if period_until < period_from:
@@ -268,7 +279,11 @@ def get_application(session: Session, *, actor: Actor, application_id: int) -> A
     """Gets an application the actor may see: its two departments' people, the authority, auditors."""
     application = session.get(Application, application_id)
     if application is None:
-        raise NotFound(f"no application {application_id}", code="application_not_found")
+        raise NotFound(
+            "no application {application_id}",
+            code="application_not_found",
+            application_id=application_id,
+        )
     if not _sees_all(actor) and actor.department_id not in (
         application.consumer_department_id,
         application.provider_department_id,
@@ -295,9 +310,12 @@ def _check_not_too_late(session: Session, application: Application, today: date)
     effect = get_active_profile().applications.on_silence
     if application.due_on is not None and today > application.due_on and effect.effect:
         raise IllegalTransition(
-            f"the answer was due by {application.due_on}; since the next day the silence "
-            f"has had its effect ({effect.effect}, {effect.citation()})",
+            "the answer was due by {due_on}; since the next day the silence "
+            "has had its effect ({effect}, {article})",
             code="answer_too_late",
+            due_on=str(application.due_on),
+            effect=str(effect.effect),
+            article=effect.citation(),
         )
 
 
@@ -393,7 +411,9 @@ def refuse(
     text = (reason or "").strip()
     if rule.enabled and not text:
         raise Invalid(
-            f"a refusal states its reasons [{rule.citation()}]", code="refusal_reason_required"
+            "a refusal states its reasons [{article}]",
+            code="refusal_reason_required",
+            article=rule.citation(),
         )
     transition(application, S.REFUSED)
     _answered(application, actor, today)

@@ -183,7 +183,9 @@ def published(session: Session, *, resource_id: int) -> Published:
     row = session.execute(_ENTRY_BY_ID, {"resource_id": resource_id}).first()
     if row is None:
         raise NotFound(
-            f"resource {resource_id} is not in the sharing directory", code="resource_not_found"
+            "resource {resource_id} is not in the sharing directory",
+            code="resource_not_found",
+            resource_id=resource_id,
         )
     return Published(*row)
 
@@ -192,7 +194,11 @@ def resource_id_of(session: Session, *, code: str) -> int:
     """The id of the published resource with this code."""
     row = session.execute(_ENTRY_BY_CODE, {"code": code}).first()
     if row is None:
-        raise NotFound(f"no resource {code} in the sharing directory", code="resource_not_found")
+        raise NotFound(
+            "no resource {resource} in the sharing directory",
+            code="resource_not_found",
+            resource=code,
+        )
     entry = Published(*row)
     session.info[_LOOKED_UP] = {entry.resource_id: entry}
     return entry.resource_id
@@ -223,7 +229,7 @@ def _clean_list(values: Iterable[str], what: str) -> list[str]:
         if text and text not in out:
             out.append(text)
     if not out:
-        raise Invalid(f"a grant names at least one {what}", code=f"missing_{what}")
+        raise Invalid("a grant names at least one {what}", code=f"missing_{what}", what=what)
     return out
 
 
@@ -261,19 +267,26 @@ def create_grant(
     entry = published(session, resource_id=resource_id)
     _check_may_grant(actor, entry, source)
     if session.get(Department, consumer_department_id) is None:
-        raise NotFound(f"no department {consumer_department_id}", code="department_not_found")
+        raise NotFound(
+            "no department {department_id}",
+            code="department_not_found",
+            department_id=consumer_department_id,
+        )
     if SharingType(entry.sharing_type) == SharingType.NONE:
         raise Invalid(
-            f"{entry.code} is not shared: it answers verification only (GZ 26 ¶3; ZS 22)",
+            "{resource} is not shared: it answers verification only (GZ 26 ¶3; ZS 22)",
             code="not_shared",
+            resource=entry.code,
         )
     wanted = _clean_list(items, "item")
     known = [name for name, _ in item_types(entry)]
     unknown = [name for name in wanted if name not in known]
     if unknown:
         raise Invalid(
-            f"{entry.code} has no data item {', '.join(unknown)}",
+            "{resource} has no data item {names}",
             code="unknown_item",
+            resource=entry.code,
+            names=", ".join(unknown),
             items=unknown,
         )
     goals = [_check_purpose_code(p) for p in _clean_list(purposes, "purpose")]
@@ -334,7 +347,7 @@ def get_grant(session: Session, *, grant_id: int) -> Grant:
     """Gets a grant by its id."""
     grant = session.get(Grant, grant_id)
     if grant is None:
-        raise NotFound(f"no grant {grant_id}", code="grant_not_found")
+        raise NotFound("no grant {grant_id}", code="grant_not_found", grant_id=grant_id)
     return grant
 
 
@@ -606,7 +619,9 @@ def _check_purpose(purpose_text: str, purpose_code: str) -> tuple[str, str]:
         )
     if len(text) > MAX_PURPOSE_TEXT:
         raise Invalid(
-            f"the purpose is at most {MAX_PURPOSE_TEXT} characters", code="purpose_too_long"
+            "the purpose is at most {limit} characters",
+            code="purpose_too_long",
+            limit=MAX_PURPOSE_TEXT,
         )
     return text, _check_purpose_code(code)
 
@@ -666,9 +681,15 @@ def query(
     if not subjects:
         raise Invalid("name at least one subject", code="no_subjects")
     if len(subjects) > MAX_SUBJECTS:
-        raise Invalid(f"at most {MAX_SUBJECTS} subjects per call", code="batch_too_large")
+        raise Invalid(
+            "at most {limit} subjects per call", code="batch_too_large", limit=MAX_SUBJECTS
+        )
     if method not in set(QueryMethod):
-        raise Invalid(f"method is one of {', '.join(QueryMethod)}", code="invalid_method")
+        raise Invalid(
+            "method is one of {methods}",
+            code="invalid_method",
+            methods=", ".join(QueryMethod),
+        )
     method = QueryMethod(method)
     entry = published(session, resource_id=resource_id)
     ent = entitlement(
@@ -679,7 +700,7 @@ def query(
         today=today,
     )
     if ent.verification_only:
-        raise Forbidden(_refusal(ent, code), code="not_entitled")
+        raise _refusal(ent, code)
     key_type = str(entry.snapshot.get("subject_key_type", "custom"))
     # records.subject_hash, with the keyring looked up once for the batch rather than per subject
     blind_index = keyring().blind_index
@@ -724,12 +745,19 @@ def query(
     return outcome
 
 
-def _refusal(ent: Entitlement, purpose_code: str) -> str:
+def _refusal(ent: Entitlement, purpose_code: str) -> Forbidden:
     if ent.sharing_type == SharingType.NONE:
-        return f"{ent.resource_code} is not shared; only verification is possible (GZ 26 ¶3)"
-    return (
-        f"no active grant for purpose {purpose_code} covers {ent.resource_code}; "
-        "apply for it, or ask for verification (GZ 26)"
+        return Forbidden(
+            "{resource} is not shared; only verification is possible (GZ 26 ¶3)",
+            code="not_entitled",
+            resource=ent.resource_code,
+        )
+    return Forbidden(
+        "no active grant for purpose {purpose_code} covers {resource}; "
+        "apply for it, or ask for verification (GZ 26)",
+        code="not_entitled",
+        purpose_code=purpose_code,
+        resource=ent.resource_code,
     )
 
 
@@ -789,7 +817,12 @@ def verify(
         raise Invalid("name at least one item to compare", code="no_values")
     unknown = sorted(set(values) - set(names))
     if unknown:
-        raise Invalid(f"{entry.code} has no data item {', '.join(unknown)}", code="unknown_item")
+        raise Invalid(
+            "{resource} has no data item {names}",
+            code="unknown_item",
+            resource=entry.code,
+            names=", ".join(unknown),
+        )
     ent = entitlement(
         session,
         consumer_department_id=department_id,
@@ -800,9 +833,9 @@ def verify(
     rules = get_active_profile().sharing
     if set(values) - set(ent.items) and not rules.verification_cooperation.enabled:
         raise Forbidden(
-            "the profile provides no verification of data the department may not read "
-            f"[{rules.verification_cooperation.citation()}]",
+            "the profile provides no verification of data the department may not read [{article}]",
             code="verification_not_provided",
+            article=rules.verification_cooperation.citation(),
         )
     _take_verification_slot(session, department_id=department_id, now=now or utcnow())
     key_type = str(entry.snapshot.get("subject_key_type", "custom"))
@@ -810,7 +843,9 @@ def verify(
         normal = records.normalise_subject(key_type, subject)
     except Invalid:
         # The message does not echo the number: error texts end up in logs.
-        raise Invalid(f"the subject is not a valid {key_type}", code="invalid_subject") from None
+        raise Invalid(
+            "the subject is not a valid {key_type}", code="invalid_subject", key_type=key_type
+        ) from None
     hash_ = records.subject_hash(normal)
     record = records.current_one(session, resource_id=resource_id, subject_hash_=hash_)
     key_item = _key_item(entry)
@@ -892,7 +927,7 @@ def _take_verification_slot(session: Session, *, department_id: int, now: dateti
     if count > VERIFY_PER_MINUTE:
         retry = 60 - now.second
         raise RateLimited(
-            f"at most {VERIFY_PER_MINUTE} verifications per minute per department; "
-            f"try again in {retry} s",
+            "at most {limit} verifications per minute per department; try again in {retry_after} s",
+            limit=VERIFY_PER_MINUTE,
             retry_after=retry,
         )
