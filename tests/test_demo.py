@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from govshare import demo
 from govshare.audit import service as audit
 from govshare.db import make_engine, make_session_factory, transaction
+from govshare.governance.models import Dispute, DisputeStep
 from govshare.jobs.models import Flag
 from govshare.kit.errors import Conflict
 from govshare.orgs import service as orgs
-from govshare.governance.models import Dispute, DisputeStep
 from govshare.orgs.models import Department, Level, Role
 from govshare.profiles.service import get_active_profile
 from govshare.quality.models import Divergence

@@ -21,10 +21,17 @@ def _mount() -> None:
     from govshare.datastore.cli import app as data_app
     from govshare.datastore.freshness_cli import app as freshness_app
     from govshare.datastore.keys_cli import app as keys_app
+    from govshare.governance.annual_cli import app as report_app
     from govshare.governance.cli import app as disputes_app
+    from govshare.governance.complaint_cli import app as complaints_app
+    from govshare.governance.complaint_cli import error_reports_app
+    from govshare.governance.evaluation_cli import evaluate
+    from govshare.governance.material_cli import app as guides_app
+    from govshare.governance.rectification_cli import app as rectification_app
     from govshare.orgs.cli import app as orgs_app
     from govshare.profiles.cli import app as profile_app
     from govshare.quality.cli import app as quality_app
+    from govshare.quality.verification_cli import app as verification_app
     from govshare.sharing.application_cli import app as applications_app
     from govshare.sharing.cli import app as sharing_app
 
@@ -39,7 +46,14 @@ def _mount() -> None:
     app.add_typer(sharing_app, name="sharing", help="Grants, queries and verification.")
     app.add_typer(applications_app, name="applications", help="Applications for conditional data.")
     app.add_typer(disputes_app, name="disputes", help="Disputes and their escalation ladder.")
+    app.add_typer(complaints_app, name="complaints", help="Complaints about departments.")
+    app.add_typer(error_reports_app, name="error-reports", help="Error reports (GZ 31).")
+    app.add_typer(guides_app, name="guides", help="Service guides: import, re-check, report.")
+    app.add_typer(report_app, name="report", help="Reports: the annual report.")
+    app.command("evaluate")(evaluate)
+    app.add_typer(rectification_app, name="rectification", help="Rectification notices.")
     app.add_typer(quality_app, name="quality", help="Source links and divergence cases.")
+    app.add_typer(verification_app, name="verification", help="Verification requests.")
     app.add_typer(
         catalogue_app, name="catalogue", help="The catalogue: Excel template, import, export, DCAT."
     )

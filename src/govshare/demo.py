@@ -321,5 +321,25 @@ def create(
         depts = {d.code: d for d in orgs.list_departments(session, per_page=200).items}
         demo_sharing.link_sources(session, today=today)
         demo_sharing.load(session, depts=depts, today=today)
+    from govshare import (
+        demo_annual,
+        demo_complaints,
+        demo_evaluation,
+        demo_materials,
+        demo_rectification,
+        demo_verification,
+    )
+
+    # Supervision cases in every state; the evaluation reads them all, the annual reports read it.
+    for module in (
+        demo_verification,
+        demo_complaints,
+        demo_rectification,
+        demo_materials,
+        demo_evaluation,
+        demo_annual,
+    ):
+        with transaction(runtime.session_factory(url)) as session:
+            module.load(session, depts=depts, today=today)
     jobs.tick(runtime.session_factory(url), today=today)
     return logins

@@ -243,5 +243,7 @@ def link_sources(session: Session, *, today: date) -> int:
             source_resource_id=ids[reference],
             note=f"{item}以{reference}为准（一数一源）",
         )
-        opened += divergence.compare_link(session, actor=authority, link_id=link.id, today=today).opened
+        opened += divergence.compare_link(
+            session, actor=authority, link_id=link.id, today=today
+        ).opened
     return opened

@@ -27,6 +27,9 @@ PUBLIC = {
     ("GET", "/docs/oauth2-redirect"),
     ("HEAD", "/openapi.json"),
     ("HEAD", "/docs/oauth2-redirect"),
+    # ZS 35: the authority's annual report, once released to the public
+    ("GET", "/public/annual-reports/{year}"),
+    ("GET", "/public/annual-reports/{year}/report.pdf"),
 }
 
 # Routes whose audience the regulations fix, written out so a changed declaration fails here too.

@@ -7,6 +7,8 @@ the case id that returns the departments involved. The authority reads every att
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -33,6 +35,18 @@ CONTENT_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
+# What a file of each kind starts with. OFD, DOCX and XLSX are ZIP packages.
+_ZIP = (b"PK\x03\x04",)
+MAGIC: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".ofd": _ZIP,
+    ".docx": _ZIP,
+    ".xlsx": _ZIP,
+}
+
 Readers = Callable[[Session, int], set[int]]
 _owners: dict[str, Readers] = {}
 
@@ -50,14 +64,44 @@ class Upload:
     data: bytes
 
 
+def base_name(filename: str) -> str:
+    """The file's own name: folders (either slash) and path tricks such as ``../`` dropped."""
+    return PurePath(filename.replace("\\", "/")).name
+
+
+def content_matches(suffix: str, data: bytes) -> bool:
+    """Whether the bytes are a file of the kind its suffix claims (not a renamed other file)."""
+    if suffix == ".txt":
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return "\x00" not in text
+    if not data.startswith(MAGIC[suffix]):
+        return False
+    if MAGIC[suffix] is _ZIP:
+        try:  # the package's directory must be readable, not just its first four bytes
+            with zipfile.ZipFile(io.BytesIO(data)) as package:
+                return bool(package.namelist())
+        except (zipfile.BadZipFile, ValueError, EOFError):
+            return False
+    return True
+
+
 def check(uploads: Iterable[Upload]) -> list[Upload]:
-    """Refuses empty, oversized, too many or unexpected files; returns the non-empty ones."""
+    """Refuses empty, oversized, too many, unexpected or mislabelled files; returns the others."""
     kept = [u for u in uploads if u.filename or u.data]
     if len(kept) > MAX_PER_CASE:
         raise Invalid("too many attachments", code="attachment_too_many", limit=MAX_PER_CASE)
     for upload in kept:
-        name = PurePath(upload.filename.replace("\\", "/")).name
-        if not name:
+        if any(ord(c) < 32 or ord(c) == 127 for c in upload.filename):
+            # A NUL byte or a control character: a name crafted to fool a file system or a log.
+            raise Invalid(
+                "an attachment's file name contains control characters",
+                code="attachment_invalid",
+            )
+        name = base_name(upload.filename)
+        if not name or name in (".", ".."):
             raise Invalid("an attachment has no file name", code="attachment_invalid")
         if PurePath(name).suffix.lower() not in CONTENT_TYPES:
             raise Invalid(
@@ -70,6 +114,12 @@ def check(uploads: Iterable[Upload]) -> list[Upload]:
         if len(upload.data) > MAX_BYTES:
             raise Invalid(
                 "an attachment is larger than 10 MB", code="attachment_too_large", filename=name
+            )
+        if not content_matches(PurePath(name).suffix.lower(), upload.data):
+            raise Invalid(
+                "{filename} is not the kind of file its name says: its content does not match",
+                code="attachment_content",
+                filename=name,
             )
     return kept
 
@@ -95,7 +145,7 @@ def attach(
         raise Invalid("too many attachments", code="attachment_too_many", limit=MAX_PER_CASE)
     made = []
     for upload in kept:
-        name = PurePath(upload.filename.replace("\\", "/")).name
+        name = base_name(upload.filename)
         row = Attachment(
             owner_type=owner_type,
             owner_id=owner_id,
@@ -157,4 +207,13 @@ def fetch(session: Session, *, actor: Actor, attachment_id: int) -> Attachment:
     return row
 
 
-__all__ = ["Attachment", "Upload", "attach", "check", "fetch", "list_for"]
+__all__ = [
+    "Attachment",
+    "Upload",
+    "attach",
+    "base_name",
+    "check",
+    "content_matches",
+    "fetch",
+    "list_for",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,9 @@ from govshare.kit.errors import Conflict, Forbidden, IllegalTransition, Invalid,
 from govshare.orgs import service as orgs
 from govshare.orgs.models import Role
 from govshare.profiles.service import get_active_profile
+
+if TYPE_CHECKING:
+    from govshare.governance.evaluation import Standing
 
 FILED = frozenset({ResourceStatus.SUBMITTED, ResourceStatus.APPROVED, ResourceStatus.PUBLISHED})
 
@@ -37,6 +41,9 @@ class CheckReport:
 
     stage: str
     checks: list[Check] = field(default_factory=list)
+    # For information on approval (GZ 38; ZS 14, 34 ¶2; JS 29): the department's latest
+    # published evaluation and its open rectification notices. Not a condition that fails.
+    standing: Standing | None = None
 
     @property
     def passed(self) -> bool:
@@ -89,6 +96,9 @@ def check(session: Session, *, project_id: int, stage: str) -> CheckReport:
     entries = list(session.scalars(select(Resource).where(Resource.project_id == project.id)))
     report = CheckReport(stage=stage)
     if stage == "approval":
+        from govshare.governance import evaluation
+
+        report.standing = evaluation.standing(session, department_id=project.department_id)
         if rules.catalogue_for_approval.enabled:
             filed = [r for r in entries if r.status in FILED]
             report.checks.append(

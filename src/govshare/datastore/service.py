@@ -679,8 +679,11 @@ def _run(
         job.finished_at = utcnow()
         if accepted:
             # A load the provider sends is its statement that the data is current (GZ 19; ZS 18).
-            connection.last_updated_at = now
-            connection.last_updated_on = today or date.today()
+            day = today or date.today()
+            # Never backwards: a load dated before the last one does not make the data older.
+            if connection.last_updated_on is None or day >= connection.last_updated_on:
+                connection.last_updated_at = now
+                connection.last_updated_on = day
             connection.records += counts.records_delta
             # ZS 17; JS 11: linked items are compared with the other source for the changed subjects.
             divergence.compare(
@@ -741,8 +744,12 @@ def push(
     records: Sequence[Any],
     partial: bool = False,
     today: date | None = None,
+    reason: str = "",
 ) -> LoadResult:
-    """Loads records a business system sends over the API (objects by item name; `"_delete": true` deletes)."""
+    """Loads records a business system sends over the API (objects by item name; `"_delete": true` deletes).
+
+    `reason` is written on every new version (e.g. the verification request a correction answers).
+    """
     if len(records) > MAX_PUSH:
         raise Invalid(
             f"send at most {MAX_PUSH} records per call", code="too_many_records", limit=MAX_PUSH
@@ -758,6 +765,7 @@ def push(
         partial=partial,
         today=today,
         progress=None,
+        reason=reason,
     )
 
 

@@ -46,3 +46,9 @@ class AnnualReport(Base):
     submitted_by: Mapped[str] = mapped_column(String(100), default="")
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     published_on: Mapped[date | None] = mapped_column(Date)
+    # Added by the slot migration 0017: the narrative's two other parts, and the authority's
+    # request where the profile has departments report only on request (ZS 35 ¶2).
+    problems: Mapped[str] = mapped_column(Text, default="", server_default="")
+    plan: Mapped[str] = mapped_column(Text, default="", server_default="")
+    requested_on: Mapped[date | None] = mapped_column(Date)
+    requested_by: Mapped[str] = mapped_column(String(100), default="", server_default="")

@@ -51,3 +51,11 @@ class Complaint(Base):
     answered_on: Mapped[date | None] = mapped_column(Date)
     answered_by: Mapped[str] = mapped_column(String(100), default="")
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Added by 0013 (complaint_extra): when the authority took it up, the respondent's own
+    # statement to the authority, and the withdrawal.
+    taken_up_on: Mapped[date | None] = mapped_column(Date)
+    respondent_statement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    respondent_statement_on: Mapped[date | None] = mapped_column(Date)
+    respondent_statement_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -34,6 +34,8 @@ class Evaluation(Base):
     article: Mapped[str] = mapped_column(String(60), default="")
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     computed_by: Mapped[str] = mapped_column(String(100))
+    # The day the figures were computed on (items not yet due that day were not counted).
+    computed_on: Mapped[date | None] = mapped_column(Date)
     published_on: Mapped[date | None] = mapped_column(Date)
     published_by: Mapped[str] = mapped_column(String(100), default="")
 

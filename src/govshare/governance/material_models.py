@@ -19,6 +19,15 @@ class MaterialState(StrEnum):
     MARKED = "marked"  # kept in the guide, marked "obtained through sharing; not required"
 
 
+class MatchSource(StrEnum):
+    """How the material's link to a resource came about; a re-check only touches AUTO and NONE."""
+
+    NONE = ""  # not matched (yet)
+    AUTO = "auto"  # the platform's matcher found the resource
+    MANUAL = "manual"  # linked by hand; kept by a re-check while the resource stays shared
+    CLEARED = "cleared"  # a wrong match cleared by hand; a re-check leaves it unmatched
+
+
 class ServiceGuide(Base):
     """A department's service guide (办事指南): one service and the materials it asks for."""
 
@@ -52,3 +61,6 @@ class Material(Base):
     state: Mapped[str] = mapped_column(String(20), default=MaterialState.REQUIRED)
     changed_by: Mapped[str] = mapped_column(String(100), default="")
     changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # added by the material_extra revision
+    match_source: Mapped[str] = mapped_column(String(20), default=MatchSource.NONE)
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from govshare.db import Base, UTCDateTime, utcnow
@@ -17,7 +17,9 @@ class NoticeState(StrEnum):
     ISSUED = "issued"  # sent to the department, waiting for its answer
     ANSWERED = "answered"  # the department said what it did; the authority reviews it
     CLOSED = "closed"  # the authority accepted the rectification
-    REJECTED = "rejected"  # the authority found the answer insufficient (the department answers again)
+    REJECTED = (
+        "rejected"  # the authority found the answer insufficient (the department answers again)
+    )
     ESCALATED = "escalated"  # reported to the people's government at the same level
 
 
@@ -67,3 +69,31 @@ class ProposalDismissal(Base):
     reason: Mapped[str] = mapped_column(Text)
     dismissed_by: Mapped[str] = mapped_column(String(100))
     dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EventKind(StrEnum):
+    """What happened to a notice (one row each, for the timeline and the escalation report)."""
+
+    ISSUED = "issued"
+    ANSWERED = "answered"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    ESCALATED = "escalated"
+    FLAGGED = "flagged"  # past due where the profile names no body to escalate to
+
+
+class RectificationEvent(Base):
+    """One step of a notice's history: who did what on which day, with the deadline then in force."""
+
+    __tablename__ = "rectification_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("rectification_notice.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    happened_on: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -49,9 +49,14 @@ def rules() -> list[Rule]:
     from govshare.calendar import rules as _calendar_rules  # noqa: F401
     from govshare.catalogue import rules as _catalogue_rules  # noqa: F401
     from govshare.datastore import freshness_rules as _freshness_rules  # noqa: F401
+    from govshare.governance import annual_rules as _annual_rules  # noqa: F401
+    from govshare.governance import complaint_rules as _complaint_rules  # noqa: F401
+    from govshare.governance import evaluation_rules as _evaluation_rules  # noqa: F401
+    from govshare.governance import rectification_rules as _rectification_rules  # noqa: F401
     from govshare.governance import rules as _governance_rules  # noqa: F401
     from govshare.notify import rules as _notify_rules  # noqa: F401
     from govshare.orgs import rules as _orgs_rules  # noqa: F401
+    from govshare.quality import verification_rules as _verification_rules  # noqa: F401
     from govshare.sharing import application_rules as _application_rules  # noqa: F401
     from govshare.sharing import grant_rules as _grant_rules  # noqa: F401
 

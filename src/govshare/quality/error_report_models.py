@@ -43,3 +43,6 @@ class ErrorReport(Base):
     filed_on: Mapped[date | None] = mapped_column(Date)
     filed_by: Mapped[str] = mapped_column(String(100), default="")
     filing_note: Mapped[str] = mapped_column(Text, default="")
+    # Added by 0013 (complaint_extra): the last return for more information.
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    returned_by: Mapped[str] = mapped_column(String(100), default="", server_default="")

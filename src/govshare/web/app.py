@@ -85,12 +85,14 @@ def _include_routers(app: FastAPI) -> None:
     from govshare.datastore import freshness_routes, freshness_views
     from govshare.datastore import routes as datastore_routes
     from govshare.datastore import views as datastore_views
+    from govshare.governance import rectification_routes, rectification_views
     from govshare.governance import routes as dispute_routes
     from govshare.governance import views as dispute_views
     from govshare.notify import views as notify_views
     from govshare.orgs import routes as orgs_routes
     from govshare.orgs import views as orgs_views
     from govshare.quality import routes as quality_routes
+    from govshare.quality import verification_routes, verification_views
     from govshare.quality import views as quality_views
     from govshare.sharing import application_routes, application_views, grant_views
     from govshare.sharing import routes as sharing_routes
@@ -114,8 +116,31 @@ def _include_routers(app: FastAPI) -> None:
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(attachment_routes.console)
     app.include_router(dispute_views.router)
+    app.include_router(rectification_routes.router, prefix="/api/v1")
+    app.include_router(rectification_views.router)
+    from govshare.governance import material_routes, material_views
+
+    app.include_router(material_routes.router, prefix="/api/v1")
+    app.include_router(material_views.router)
+    from govshare.governance import annual_routes, annual_views
+
+    app.include_router(annual_routes.router, prefix="/api/v1")
+    app.include_router(annual_views.router)
+    from govshare.governance import evaluation_routes, evaluation_views
+
+    app.include_router(evaluation_routes.router, prefix="/api/v1")
+    app.include_router(evaluation_views.router)
+    from govshare.governance import complaint_routes, complaint_views
+    from govshare.quality import error_report_routes, error_report_views
+
+    app.include_router(complaint_routes.router, prefix="/api/v1")
+    app.include_router(complaint_views.router)
+    app.include_router(error_report_routes.router, prefix="/api/v1")
+    app.include_router(error_report_views.router)
     app.include_router(quality_routes.router, prefix="/api/v1")
     app.include_router(quality_views.router)
+    app.include_router(verification_routes.router, prefix="/api/v1")
+    app.include_router(verification_views.router)
     app.include_router(notify_views.router)
     app.include_router(grant_views.router)
     for module in (

@@ -1,4 +1,4 @@
-"""annual_report_extra: columns added to the annual_report tables after 0011 (empty while none are needed)
+"""annual_report_extra: the narrative's problems and plan, and the authority's request (ZS 35 ¶2)
 
 Revision ID: 0017
 Revises: 0016
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0017"
 down_revision: str | None = "0016"
@@ -19,8 +19,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("annual_report") as batch:
+        batch.add_column(sa.Column("problems", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("plan", sa.Text(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("requested_on", sa.Date(), nullable=True))
+        batch.add_column(
+            sa.Column("requested_by", sa.String(100), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("annual_report") as batch:
+        batch.drop_column("requested_by")
+        batch.drop_column("requested_on")
+        batch.drop_column("plan")
+        batch.drop_column("problems")

@@ -1,4 +1,4 @@
-"""evaluation_extra: columns added to the evaluation tables after 0011 (empty while none are needed)
+"""evaluation_extra: the day an evaluation was computed on (evaluation.computed_on)
 
 Revision ID: 0016
 Revises: 0015
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0016"
 down_revision: str | None = "0015"
@@ -19,8 +19,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("evaluation") as batch:
+        batch.add_column(sa.Column("computed_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("evaluation") as batch:
+        batch.drop_column("computed_on")
