@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from govshare import demo
 from govshare.audit import service as audit
 from govshare.db import make_engine, make_session_factory, transaction
+from govshare.governance.annual_report_models import AnnualReport
+from govshare.governance.evaluation_models import Evaluation
 from govshare.governance.models import Dispute, DisputeStep
 from govshare.jobs.models import Flag
 from govshare.kit.errors import Conflict
@@ -71,6 +73,24 @@ def test_demo_has_applications_in_every_state_and_a_dispute_at_each_step(databas
         )
         # ZS 17; JS 11: the seeded divergent values opened cases once the links were declared
         assert (session.scalar(select(func.count()).select_from(Divergence)) or 0) >= 1
+        # GZ 35, 37: a year of history, so that last year's report and past scorecards have figures
+        months = {
+            d.month for d in session.scalars(select(Application.submitted_on)) if d.year == 2025
+        }
+        assert months == set(range(1, 13))
+        report = session.scalar(
+            select(AnnualReport).where(
+                AnnualReport.year == 2025, AnnualReport.department_id.is_(None)
+            )
+        )
+        assert report is not None
+        given = report.figures["given"]
+        assert given["applications_received"] > 0 and given["deemed_consents"] > 0
+        assert given["answered_in_time"] <= given["answered"] <= given["applications_received"]
+        published = session.scalars(
+            select(Evaluation.period).where(Evaluation.state == "published")
+        ).all()
+        assert sorted(published) == ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
         assert audit.verify(session).ok
 
 

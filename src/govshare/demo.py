@@ -315,11 +315,12 @@ def create(
     from govshare.jobs import service as jobs
 
     demo_data.load(runtime.session_factory(url), today=today, people_n=people, orgs_n=organisations)
-    from govshare import demo_sharing
+    from govshare import demo_history, demo_sharing
 
     with transaction(runtime.session_factory(url)) as session:
         depts = {d.code: d for d in orgs.list_departments(session, per_page=200).items}
         demo_sharing.link_sources(session, today=today)
+        demo_history.load(session, depts=depts, today=today)
         demo_sharing.load(session, depts=depts, today=today)
     from govshare import (
         demo_annual,

@@ -103,9 +103,13 @@ def _target(session: Session, consumer: Department, code: str, today: date) -> _
                 continue
             usable = [r for r in found if r.payload.get(item)]
             if len({r.payload[item] for r in usable}) >= 2 and len(usable) >= SUBJECTS:
+                # The chosen records hold at least two values, so each has another to claim.
+                chosen = usable[: SUBJECTS - 1]
+                first = chosen[0].payload[item]
+                chosen.append(next(r for r in usable if r.payload[item] != first))
                 provider = session.get(Department, resource.department_id)
                 assert provider is not None
-                return _Target(resource.id, provider, item, usable[:SUBJECTS])
+                return _Target(resource.id, provider, item, chosen)
     return None
 
 
