@@ -29,7 +29,9 @@ def test_the_default_is_the_simplified_chinese_face_of_noto_sans_cjk(
     assert "政务信息共享" in reader.pages[0].extract_text().replace("\x00", "")
 
 
-def test_a_missing_font_is_a_clear_conflict(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_missing_font_is_a_clear_conflict(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("GOVSHARE_PDF_FONT", str(tmp_path / "none.ttf"))
     with pytest.raises(Conflict) as exc:
         pdf.add_chinese_font(FPDF())
