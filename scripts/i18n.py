@@ -227,30 +227,20 @@ def flag_kinds() -> list[Dynamic]:
 
 
 def dashboard_cards() -> list[Dynamic]:
-    """The labels of `context["cards"] = [(label, value, href), ...]` in web/dashboards.py."""
+    """The labels of the cards `(label, value, href)` in web/dashboards.py (href a constant path)."""
     out = []
     for node in ast.walk(ast.parse(DASHBOARDS.read_bytes())):
-        if not (
-            isinstance(node, ast.Assign)
-            and any(
-                isinstance(t, ast.Subscript)
-                and isinstance(t.slice, ast.Constant)
-                and t.slice.value == "cards"
-                for t in node.targets
-            )
-            and isinstance(node.value, ast.List)
-        ):
+        if not (isinstance(node, ast.Tuple) and len(node.elts) == 3):
             continue
-        for card in node.value.elts:
-            if (
-                isinstance(card, ast.Tuple)
-                and isinstance(card.elts[0], ast.Constant)
-                and isinstance(card.elts[0].value, str)
-            ):
-                label = card.elts[0]
-                out.append(
-                    Dynamic(label.value, _relative(DASHBOARDS), label.lineno, "dashboard card")
-                )
+        label, _, href = node.elts
+        if (
+            isinstance(label, ast.Constant)
+            and isinstance(label.value, str)
+            and isinstance(href, ast.Constant)
+            and isinstance(href.value, str)
+            and href.value.startswith("/")
+        ):
+            out.append(Dynamic(label.value, _relative(DASHBOARDS), label.lineno, "dashboard card"))
     return out
 
 

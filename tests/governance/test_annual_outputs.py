@@ -153,7 +153,19 @@ def test_cli_writes_the_report(cli_db: str, tmp_path: Path) -> None:
         ["report", "annual", "--year", str(YEAR), "--department", "NOPE", "--out", str(out)],
     )
     assert bad.exit_code == 1 and "NOPE" in bad.output
+    # The year in progress: a preview of its figures so far, marked as such and never stored.
+    current = tmp_path / "current.pdf"
+    result = runner.invoke(
+        cli_app,
+        ["report", "annual", "--year", str(YEAR + 1), "--out", str(current), "--today", today],
+    )
+    assert result.exit_code == 0, result.output
+    assert "not over" in result.output
+    text = pdf_text(current.read_bytes())
+    assert f"{YEAR + 1}年度政务信息共享情况年度报告" in text and "年度未结束的预览" in text
+    with transaction(runtime.session_factory()) as session:
+        assert annual_reports.find(session, year=YEAR + 1, department_id=None) is None
     future = runner.invoke(
-        cli_app, ["report", "annual", "--year", str(YEAR + 1), "--out", str(out), "--today", today]
+        cli_app, ["report", "annual", "--year", str(YEAR + 2), "--out", str(out), "--today", today]
     )
     assert future.exit_code == 1 and "year that is over" in future.output

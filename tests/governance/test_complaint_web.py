@@ -170,3 +170,26 @@ def test_console_file_with_evidence_then_answer_and_see_it(
     )
     assert 'data-action="complaint.answer"' in page
     assert client.get(f"/complaints/{cid}/answer.pdf").status_code == 200
+
+
+def test_dashboards_count_the_open_cases_each_side_must_handle(
+    client: TestClient, session: Session
+) -> None:
+    # GZ Art. 36: the authority sees the complaint it must answer; the respondent sees it too.
+    p = make_parties(session)
+    _file(client, p)
+
+    def card(user: object, label: str) -> str:
+        _as(client, user)
+        client.cookies.set("lang", "en")
+        page = client.get("/dashboard").text
+        found = re.search(
+            r'<span class="value">(\d+)</span><span class="label">' + re.escape(label), page
+        )
+        assert found, label
+        return found.group(1)
+
+    assert card(p.admin, "Open complaints") == "1"
+    assert card(p.officer, "Open complaints") == "1"  # the provider is the respondent
+    assert card(p.admin, "Open verification requests") == "0"
+    assert card(p.admin, "Open rectification notices") == "0"

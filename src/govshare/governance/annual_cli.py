@@ -60,7 +60,11 @@ def annual(
             if dept_id is None:
                 fail(f"--department: no department with code '{department}'")
         report = annual_reports.find(session, year=year, department_id=dept_id)
-        if report is None:
+        if report is None and year == day.year:
+            # The year is not over (GZ 37: a report covers the previous year): a preview so far.
+            report = annual_reports.preview(session, year=year, department_id=dept_id, today=day)
+            typer.echo(f"the year {year} is not over: a preview of its figures up to {day}")
+        elif report is None:
             if dept_id is None:
                 report = annual_reports.draft_authority(session, actor=actor, year=year, today=day)
             else:

@@ -133,7 +133,12 @@ EVALUATION_LABELS = {
 }
 
 COLOURS = [(31, 119, 180), (44, 160, 44), (214, 39, 40), (255, 127, 14), (148, 103, 189)]
-STATES = {"draft": "草稿", "submitted": "已提交", "published": "已向社会公布"}
+STATES = {
+    "draft": "草稿",
+    "submitted": "已提交",
+    "published": "已向社会公布",
+    "preview": "年度未结束的预览(数据截至起草日)",
+}
 TO = {"authority": "本级政务信息共享主管部门", "people_government": "本级人民政府"}
 
 

@@ -40,6 +40,7 @@ from govshare.profiles.service import get_active_profile
 
 Level = Literal["department", "authority"]
 LATE = "annual_report.late"
+PREVIEW = "preview"  # the state of a preview: never stored
 MAX_TEXT = 20000
 READ_ALL = (Role.AUTHORITY_ADMIN, Role.AUDITOR)
 DRAFT_LOCK = 0x616E6E75616C  # "annual": drafting is serialised across processes
@@ -127,6 +128,44 @@ def _new(
         details={"year": year, "level": level, "department_id": department_id},
     )
     return report
+
+
+def preview(session: Session, *, year: int, department_id: int | None, today: date) -> AnnualReport:
+    """The report on the year in progress, so far: figures up to today, never stored or submitted.
+
+    GZ 37 and ZS 35 report on a year that is over; a preview lets the authority and the
+    departments see where the current year stands. The object is not added to the session.
+    """
+    if year != today.year:
+        raise Invalid(
+            "a preview covers the year in progress ({year})",
+            code="not_current_year",
+            year=today.year,
+        )
+    level: Level = "authority" if department_id is None else "department"
+    rule = _usable(level)
+    if department_id is None:
+        figures = annual_figures.authority_figures(session, year=year, today=today)
+    else:
+        dept = session.get(Department, department_id)
+        if dept is None or dept.is_authority:
+            raise NotFound("no such reporting department", code="department_not_found")
+        figures = annual_figures.department_figures(
+            session, department_id=department_id, year=year, today=today
+        )
+    return AnnualReport(
+        year=year,
+        level=level,
+        department_id=department_id,
+        state=PREVIEW,
+        due_on=rule.due_date(year),
+        article=rule.citation(),
+        figures=figures,
+        narrative="",
+        problems="",
+        plan="",
+        late=False,
+    )
 
 
 def draft_department(

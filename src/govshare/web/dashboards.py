@@ -29,6 +29,7 @@ def build(session: Session, *, actor: Actor, today: date) -> dict[str, Any]:
             ("Users", _count(session, User), "/users"),
             ("Open flags", len(jobs.open_flags(session)), "/dashboard#flags"),
             ("Late personnel filings", _late_filings(session), "/personnel"),
+            *_supervision(session, department_id=None),
         ]
         context["flags"] = jobs.open_flags(session)[:20]
     elif role == Role.DATA_OFFICER and dept is not None:
@@ -40,6 +41,7 @@ def build(session: Session, *, actor: Actor, today: date) -> dict[str, Any]:
                 len(jobs.open_flags(session, department_id=dept.id)),
                 "/dashboard#flags",
             ),
+            *_supervision(session, department_id=dept.id),
         ]
         context["flags"] = jobs.open_flags(session, department_id=dept.id)
     elif role == Role.STAFF and dept is not None:
@@ -80,3 +82,27 @@ def _active_keys(session: Session, department_id: int) -> int:
         .where(ApiKey.department_id == department_id, ApiKey.revoked_at.is_(None))
     )
     return session.scalar(stmt) or 0
+
+
+def _supervision(session: Session, *, department_id: int | None) -> list[tuple[str, int, str]]:
+    """Open supervision cases: the authority's to handle, or those a department must answer."""
+    from govshare.governance.complaint_models import OPEN_STATES as COMPLAINT_OPEN
+    from govshare.governance.complaint_models import Complaint
+    from govshare.governance.rectification_models import OPEN_STATES as NOTICE_OPEN
+    from govshare.governance.rectification_models import RectificationNotice
+    from govshare.quality.verification_models import RequestState, VerificationRequest
+
+    requests = select(func.count()).where(VerificationRequest.state == RequestState.OPEN)
+    complaints = select(func.count()).where(Complaint.state.in_([str(s) for s in COMPLAINT_OPEN]))
+    notices = select(func.count()).where(
+        RectificationNotice.state.in_([str(s) for s in NOTICE_OPEN])
+    )
+    if department_id is not None:
+        requests = requests.where(VerificationRequest.provider_department_id == department_id)
+        complaints = complaints.where(Complaint.respondent_department_id == department_id)
+        notices = notices.where(RectificationNotice.department_id == department_id)
+    return [
+        ("Open verification requests", session.scalar(requests) or 0, "/verification-requests"),
+        ("Open complaints", session.scalar(complaints) or 0, "/complaints"),
+        ("Open rectification notices", session.scalar(notices) or 0, "/rectification"),
+    ]
