@@ -167,8 +167,12 @@ def test_provider_refusal_needs_reasons(
     )
     session.refresh(a)
     assert a.state == ApplicationState.REFUSED and a.refusal_reason == "不属于法定职责"
+    assert 'data-testid="complain-link"' not in client.get(f"/applications/{a.id}").text
     _as(client, _user(world, Role.STAFF))
-    assert "不属于法定职责" in client.get(f"/applications/{a.id}").text
+    page = client.get(f"/applications/{a.id}").text
+    assert "不属于法定职责" in page
+    # GZ 36: the consumer may complain about the refusal to the authority
+    assert f"/complaints/new?respondent_department_id={a.provider_department_id}" in page
 
 
 def test_approve_fewer_items_then_consumer_sees_the_grant(

@@ -122,6 +122,16 @@ def test_file_from_a_query_result_then_answer_with_a_correction(
     assert not SENDS_PARTY_AWAY.search(after)
     req = session.get(VerificationRequest, req_id)
     assert req is not None and req.correction_version == 2
+    assert 'data-testid="error-report-link"' not in after  # the provider has nothing to report
+    # GZ 31: the consumer that decided on the wrong value is offered the error report.
+    web.cookies.clear()
+    _login(web, w, "staff")
+    mine = web.get(url).text
+    assert (
+        f"/error-reports/new?resource_id={req.resource_id}&amp;verification_request_id={req_id}"
+        in mine
+    )
+    assert not SENDS_PARTY_AWAY.search(mine)
 
 
 def test_refused_filing_keeps_what_was_entered(web: TestClient, w: World) -> None:

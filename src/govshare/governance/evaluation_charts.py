@@ -122,6 +122,8 @@ PAGES = {
     "change_event": "/catalogue/changes",
     "rectification": "/rectification/{id}",
     "grant": "/grants/{id}",
+    "verification_request": "/verification-requests/{id}",
+    "complaint": "/complaints/{id}",
 }
 
 
