@@ -14,8 +14,15 @@ from govshare.attachments import service as attachments
 from govshare.governance import complaint_acts, complaint_letter, complaints
 from govshare.governance.complaint_models import OPEN_STATES, Complaint, ComplaintState
 from govshare.governance.complaint_routes import pdf_response
-from govshare.http.deps import USER_ROLES_ALL, Db, TransactionalRoute, allow
-from govshare.http.rendering import flash, form_error, redirect, render, today_of
+from govshare.http.deps import USER_ROLES_ALL, Db, TransactionalRoute, allow, get_db
+from govshare.http.rendering import (
+    act_then_redirect,
+    flash,
+    form_error,
+    redirect,
+    render,
+    today_of,
+)
 from govshare.kit.actor import Actor
 from govshare.kit.errors import DomainError, Invalid
 from govshare.orgs.models import Department, Role
@@ -191,13 +198,10 @@ def _sides(c: Complaint) -> tuple[int, int]:
 
 
 def _act(request: Request, complaint_id: int, message: str, act: Callable[[], object]) -> Response:
-    back = f"/complaints/{complaint_id}"
-    try:
-        act()
-    except DomainError as exc:
-        return form_error(request, exc, back)
-    flash(request, message)
-    return redirect(back)
+    db = get_db(request)
+    return act_then_redirect(
+        request, db, back=f"/complaints/{complaint_id}", done=message, step=act
+    )
 
 
 @router.post("/complaints/{complaint_id}/take-up")
@@ -211,14 +215,13 @@ def take_up(
     """The authority takes the complaint up."""
 
     def act() -> None:
-        with db.begin_nested():
-            complaints.take_up(
-                db,
-                actor=actor,
-                complaint_id=complaint_id,
-                investigator=investigator,
-                today=today_of(request),
-            )
+        complaints.take_up(
+            db,
+            actor=actor,
+            complaint_id=complaint_id,
+            investigator=investigator,
+            today=today_of(request),
+        )
 
     return _act(request, complaint_id, "Investigation started", act)
 
@@ -234,14 +237,13 @@ def findings(
     """The investigator records the findings."""
 
     def act() -> None:
-        with db.begin_nested():
-            complaints.record_findings(
-                db,
-                actor=actor,
-                complaint_id=complaint_id,
-                findings=findings,
-                today=today_of(request),
-            )
+        complaints.record_findings(
+            db,
+            actor=actor,
+            complaint_id=complaint_id,
+            findings=findings,
+            today=today_of(request),
+        )
 
     return _act(request, complaint_id, "Findings recorded", act)
 
@@ -262,17 +264,16 @@ def answer(
     def act() -> None:
         if upheld not in ("yes", "no"):
             raise Invalid("say whether the complaint is upheld", code="upheld_required")
-        with db.begin_nested():
-            complaints.answer(
-                db,
-                actor=actor,
-                complaint_id=complaint_id,
-                upheld=upheld == "yes",
-                text=answer,
-                findings=findings,
-                today=today_of(request),
-                uploads=_uploads(files),
-            )
+        complaints.answer(
+            db,
+            actor=actor,
+            complaint_id=complaint_id,
+            upheld=upheld == "yes",
+            text=answer,
+            findings=findings,
+            today=today_of(request),
+            uploads=_uploads(files),
+        )
 
     return _act(request, complaint_id, "Answer sent", act)
 
@@ -289,15 +290,14 @@ def statement(
     """The respondent's statement to the authority."""
 
     def act() -> None:
-        with db.begin_nested():
-            complaint_acts.respond(
-                db,
-                actor=actor,
-                complaint_id=complaint_id,
-                statement=statement,
-                today=today_of(request),
-                uploads=_uploads(files),
-            )
+        complaint_acts.respond(
+            db,
+            actor=actor,
+            complaint_id=complaint_id,
+            statement=statement,
+            today=today_of(request),
+            uploads=_uploads(files),
+        )
 
     return _act(request, complaint_id, "Statement sent", act)
 
@@ -313,10 +313,9 @@ def withdraw(
     """The complainant withdraws the complaint."""
 
     def act() -> None:
-        with db.begin_nested():
-            complaint_acts.withdraw(
-                db, actor=actor, complaint_id=complaint_id, reason=reason, today=today_of(request)
-            )
+        complaint_acts.withdraw(
+            db, actor=actor, complaint_id=complaint_id, reason=reason, today=today_of(request)
+        )
 
     return _act(request, complaint_id, "Complaint withdrawn", act)
 
@@ -332,10 +331,9 @@ def add_files(
     """Adds evidence to an open complaint."""
 
     def act() -> None:
-        with db.begin_nested():
-            complaint_acts.add_evidence(
-                db, actor=actor, complaint_id=complaint_id, uploads=_uploads(files)
-            )
+        complaint_acts.add_evidence(
+            db, actor=actor, complaint_id=complaint_id, uploads=_uploads(files)
+        )
 
     return _act(request, complaint_id, "Files attached", act)
 

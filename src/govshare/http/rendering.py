@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from govshare.http.deps import csrf_token, get_db, resolve_actor
 from govshare.http.i18n import DEFAULT_LOCALE, LOCALES, translator
@@ -126,4 +128,21 @@ def form_error(request: Request, exc: Exception, back: str) -> RedirectResponse:
         flash(request, exc.template, "error", **_plain(exc.details))
     else:
         flash(request, str(exc), "error")
+    return redirect(back)
+
+
+def act_then_redirect(
+    request: Request, db: Session, *, back: str, done: str, step: Callable[[], object]
+) -> RedirectResponse:
+    """POST-redirect-GET of one service act: `step` in a savepoint, then its refusal or `done`.
+
+    A refused act leaves nothing written (the savepoint is rolled back) and comes back to
+    `back` as a translatable flash message; a done one flashes `done`.
+    """
+    try:
+        with db.begin_nested():
+            step()
+    except DomainError as exc:
+        return form_error(request, exc, back)
+    flash(request, done)
     return redirect(back)

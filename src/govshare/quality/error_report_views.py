@@ -13,8 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govshare.catalogue.models import Resource
-from govshare.http.deps import USER_ROLES_ALL, Db, TransactionalRoute, allow
-from govshare.http.rendering import flash, form_error, redirect, render, today_of
+from govshare.http.deps import USER_ROLES_ALL, Db, TransactionalRoute, allow, get_db
+from govshare.http.rendering import (
+    act_then_redirect,
+    flash,
+    form_error,
+    redirect,
+    render,
+    today_of,
+)
 from govshare.kit.actor import Actor
 from govshare.kit.errors import DomainError, Invalid
 from govshare.orgs.models import Department, Role
@@ -220,13 +227,10 @@ def report_detail(
 
 
 def _act(request: Request, report_id: int, message: str, act: Callable[[], object]) -> Response:
-    back = f"/error-reports/{report_id}"
-    try:
-        act()
-    except DomainError as exc:
-        return form_error(request, exc, back)
-    flash(request, message)
-    return redirect(back)
+    db = get_db(request)
+    return act_then_redirect(
+        request, db, back=f"/error-reports/{report_id}", done=message, step=act
+    )
 
 
 @router.post("/error-reports/{report_id}/file")
@@ -240,10 +244,9 @@ def file_report(
     """The authority files the report."""
 
     def act() -> None:
-        with db.begin_nested():
-            error_reports.file_report(
-                db, actor=actor, report_id=report_id, note=note, today=today_of(request)
-            )
+        error_reports.file_report(
+            db, actor=actor, report_id=report_id, note=note, today=today_of(request)
+        )
 
     return _act(request, report_id, "Report filed", act)
 
@@ -259,10 +262,9 @@ def return_report(
     """The authority returns the report for more information."""
 
     def act() -> None:
-        with db.begin_nested():
-            error_reports.return_report(
-                db, actor=actor, report_id=report_id, note=note, today=today_of(request)
-            )
+        error_reports.return_report(
+            db, actor=actor, report_id=report_id, note=note, today=today_of(request)
+        )
 
     return _act(request, report_id, "Report returned", act)
 
@@ -279,14 +281,13 @@ def resubmit(
     """The consumer completes the returned report."""
 
     def act() -> None:
-        with db.begin_nested():
-            error_reports.resubmit(
-                db,
-                actor=actor,
-                report_id=report_id,
-                description=description,
-                remedy=remedy,
-                today=today_of(request),
-            )
+        error_reports.resubmit(
+            db,
+            actor=actor,
+            report_id=report_id,
+            description=description,
+            remedy=remedy,
+            today=today_of(request),
+        )
 
     return _act(request, report_id, "Error report sent", act)

@@ -15,8 +15,15 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from govshare.calendar.service import WorkingCalendar
-from govshare.http.deps import Db, TransactionalRoute, allow
-from govshare.http.rendering import flash, form_error, redirect, render, today_of
+from govshare.http.deps import Db, TransactionalRoute, allow, get_db
+from govshare.http.rendering import (
+    act_then_redirect,
+    flash,
+    form_error,
+    redirect,
+    render,
+    today_of,
+)
 from govshare.kit.actor import Actor
 from govshare.kit.errors import DomainError, Forbidden, Invalid
 from govshare.orgs import service as orgs
@@ -177,13 +184,8 @@ def grant_page(request: Request, db: Db, grant_id: int, actor: Actor = allow(*PA
 
 
 def _act(request: Request, grant_id: int, act: Any, done: str) -> Response:
-    back = f"/grants/{grant_id}"
-    try:
-        act()
-    except DomainError as exc:
-        return form_error(request, exc, back)
-    flash(request, done)
-    return redirect(back)
+    db = get_db(request)
+    return act_then_redirect(request, db, back=f"/grants/{grant_id}", done=done, step=act)
 
 
 @router.post("/grants/{grant_id}/revoke")
