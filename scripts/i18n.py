@@ -256,9 +256,19 @@ def menu_labels() -> list[Dynamic]:
     return out
 
 
+def metric_labels() -> list[Dynamic]:
+    """The labels of the evaluation's metrics (governance/evaluation_metrics.py)."""
+    from govshare.governance import evaluation_metrics
+
+    where = _relative(Path(evaluation_metrics.__file__))
+    return [
+        Dynamic(m.label, where, 0, "evaluation metric") for m in evaluation_metrics.METRICS.values()
+    ]
+
+
 def dynamic_messages() -> list[Dynamic]:
-    """Enum values, flag kinds, dashboard card labels and the menu."""
-    return enum_messages() + flag_kinds() + dashboard_cards() + menu_labels()
+    """Enum values, flag kinds, dashboard card labels, the menu and the evaluation's metrics."""
+    return enum_messages() + flag_kinds() + dashboard_cards() + menu_labels() + metric_labels()
 
 
 # --- the catalogues ----------------------------------------------------------------------

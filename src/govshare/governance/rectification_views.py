@@ -129,6 +129,7 @@ def proposal_list(
             "names": queries.department_names(db),
             "may_issue": actor.has_role(Role.AUTHORITY_ADMIN),
             "dismissed": proposals.dismissals(db, actor=actor, limit=20),
+            "grounds": rectification.grounds(),
         },
     )
 
