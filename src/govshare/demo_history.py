@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from govshare.calendar.service import WorkingCalendar
-from govshare.demo_sharing import CONSUMERS, _Offer, _offers, _person
+from govshare.demo_sharing import CONSUMERS, Offer, offers_to_apply_for, person
 from govshare.kit.actor import Actor
 from govshare.orgs.models import Department
 from govshare.sharing import application_rules, applications
@@ -41,7 +41,7 @@ def _fate(provider_rank: int, n: int) -> str:
 
 def load(session: Session, *, depts: dict[str, Department], today: date) -> dict[str, int]:
     """Creates the past applications; returns how many ended in each way."""
-    offers = _offers(session)
+    offers = offers_to_apply_for(session)
     consumers = [c for c in CONSUMERS if c[0] in depts]
     if not offers or not consumers:
         return {}
@@ -67,7 +67,7 @@ def load(session: Session, *, depts: dict[str, Department], today: date) -> dict
 
 def _one(
     session: Session,
-    offer: _Offer,
+    offer: Offer,
     consumers: list[tuple[str, str, str, str]],
     depts: dict[str, Department],
     *,
@@ -81,9 +81,9 @@ def _one(
     if depts[code].id == offer.provider_id:
         code, user, matter, purpose = consumers[(n + 1) % len(consumers)]
     consumer = depts[code]
-    staff = _person(user, consumer, "staff")
+    staff = person(user, consumer, "staff")
     provider = next(d for d in depts.values() if d.id == offer.provider_id)
-    officer = _person("数据管理员", provider, "data_officer")
+    officer = person("数据管理员", provider, "data_officer")
     application = applications.submit(
         session,
         actor=staff,

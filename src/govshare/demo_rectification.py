@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from govshare.attachments import service as attachments
-from govshare.demo_sharing import CONSUMERS, _Clock, _Offer, _offers, _person
+from govshare.demo_sharing import CONSUMERS, Clock, Offer, offers_to_apply_for, person
 from govshare.governance import rectification, rectification_rules
 from govshare.governance import rectification_proposals as proposals
 from govshare.governance import rectification_queries as queries
@@ -33,7 +33,7 @@ EVIDENCE = "整改材料清单\n1. 数据更新日志\n2. 系统对接测试报�
 def _apply(
     session: Session,
     depts: dict[str, Department],
-    offer: _Offer,
+    offer: Offer,
     *,
     day: date,
     period_days: int,
@@ -43,7 +43,7 @@ def _apply(
     consumer = depts[code]
     return applications.submit(
         session,
-        actor=_person(user, consumer, "staff"),
+        actor=person(user, consumer, "staff"),
         resource_id=offer.resource_id,
         purpose_text=f"{purpose}({note})",
         legal_basis="《广州市政务信息共享管理规定》第二十五条、第二十六条",
@@ -59,11 +59,11 @@ def _apply(
 
 def load(session: Session, *, depts: dict[str, Department], today: date) -> dict[str, int]:
     """Creates the demo notices and proposal sources; returns how many notices per state."""
-    clock = _Clock(session, today)
+    clock = Clock(session, today)
     boss = Actor.operator(AUTHORITY)
 
     def officer(code: str, name: str) -> Actor:
-        return _person(name, depts[code], "data_officer")
+        return person(name, depts[code], "data_officer")
 
     def issue(code: str, ground: str, facts: str, requirement: str, ago: int, due: int) -> int:
         notice = rectification.issue(
@@ -148,7 +148,7 @@ def load(session: Session, *, depts: dict[str, Department], today: date) -> dict
 
     # Proposal sources: two applications the provider let lapse. The first one's period ends
     # before a consent could take effect, so it stays unanswered; a notice is issued from it.
-    offers = _offers(session)
+    offers = offers_to_apply_for(session)
     count = {"issued": 0}
     if offers:
         lapsed = [

@@ -37,13 +37,13 @@ CONSUMERS = [
 
 
 @dataclass(frozen=True)
-class _Offer:
+class Offer:
     resource_id: int
     provider_id: int
     items: list[str]
 
 
-def _person(name: str, dept: Department, role: str) -> Actor:
+def person(name: str, dept: Department, role: str) -> Actor:
     return Actor(
         kind=ActorKind.USER,
         id=None,
@@ -54,7 +54,7 @@ def _person(name: str, dept: Department, role: str) -> Actor:
     )
 
 
-def _offers(session: Session) -> list[_Offer]:
+def offers_to_apply_for(session: Session) -> list[Offer]:
     """Published conditional resources and the items one has to apply for."""
     out = []
     stmt = (
@@ -74,11 +74,11 @@ def _offers(session: Session) -> list[_Offer]:
             if kind == SharingType.CONDITIONAL and name not in keys
         ]
         if items:
-            out.append(_Offer(resource_id, provider_id, items))
+            out.append(Offer(resource_id, provider_id, items))
     return out
 
 
-class _Clock:
+class Clock:
     def __init__(self, session: Session, today: date) -> None:
         self.session, self.today = session, today
 
@@ -94,15 +94,15 @@ class _Clock:
 
 def load(session: Session, *, depts: dict[str, Department], today: date) -> dict[str, int]:
     """Creates the demo applications and disputes; returns how many of each state."""
-    offers = _offers(session)
+    offers = offers_to_apply_for(session)
     if len(offers) < 4:
         return {}
-    clock = _Clock(session, today)
+    clock = Clock(session, today)
     authority = Actor.operator("陈主任")
     providers = {d.id: d for d in depts.values()}
     n = 0
 
-    def submit(k: int, offer: _Offer, days_ago: int, items: list[str] | None = None) -> Application:
+    def submit(k: int, offer: Offer, days_ago: int, items: list[str] | None = None) -> Application:
         nonlocal n
         n += 1
         code, user, matter, purpose = CONSUMERS[k % len(CONSUMERS)]
@@ -113,7 +113,7 @@ def load(session: Session, *, depts: dict[str, Department], today: date) -> dict
         day = clock.back(days_ago)
         return applications.submit(
             session,
-            actor=_person(user, consumer, "staff"),
+            actor=person(user, consumer, "staff"),
             resource_id=offer.resource_id,
             purpose_text=f"{purpose}（第 {n} 批）",
             legal_basis="《广州市政务信息共享管理规定》第二十五条、第二十六条",
@@ -127,9 +127,9 @@ def load(session: Session, *, depts: dict[str, Department], today: date) -> dict
         )
 
     def officer(application: Application) -> Actor:
-        return _person("数据管理员", providers[application.provider_department_id], "data_officer")
+        return person("数据管理员", providers[application.provider_department_id], "data_officer")
 
-    def offer(k: int) -> _Offer:
+    def offer(k: int) -> Offer:
         return offers[k % len(offers)]
 
     # Open: just in, one working day left (the sweep reminds), and silent past the limit (the
@@ -212,7 +212,7 @@ def load(session: Session, *, depts: dict[str, Department], today: date) -> dict
 
 def _consumer_of(application: Application, depts: dict[str, Department]) -> Actor:
     dept = next(d for d in depts.values() if d.id == application.consumer_department_id)
-    return _person("申请部门工作人员", dept, "staff")
+    return person("申请部门工作人员", dept, "staff")
 
 
 def link_sources(session: Session, *, today: date) -> int:

@@ -365,7 +365,7 @@ class _Entry:
     items: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
-class _Problems:
+class SheetProblems:
     """Every problem found, each with its sheet, row and column; a cell that cannot be read reports once."""
 
     def __init__(self) -> None:
@@ -426,14 +426,14 @@ def _open(content: bytes) -> tuple[_Sheet, _Sheet, list[dict[str, Any]]]:
                 ],
             )
         header_problems: list[dict[str, Any]] = []
-        resources = _read_sheet(
+        resources = read_sheet(
             book[RESOURCES].iter_rows(values_only=True),
             RESOURCES,
             RESOURCE_COLUMNS,
             MAX_RESOURCES,
             header_problems,
         )
-        items = _read_sheet(
+        items = read_sheet(
             book[ITEMS].iter_rows(values_only=True), ITEMS, ITEM_COLUMNS, MAX_ITEMS, header_problems
         )
         return resources, items, header_problems
@@ -441,7 +441,7 @@ def _open(content: bytes) -> tuple[_Sheet, _Sheet, list[dict[str, Any]]]:
         book.close()
 
 
-def _read_sheet(
+def read_sheet(
     rows: Iterable[tuple[Any, ...]],
     title: str,
     columns: tuple[Column, ...],
@@ -510,12 +510,12 @@ def _read_sheet(
     return _Sheet(title, columns, positions, data)
 
 
-def _values(
+def row_values(
     sheet: _Sheet,
     number: int,
     row: tuple[Any, ...],
     departments: Mapping[str, int],
-    problems: _Problems,
+    problems: SheetProblems,
 ) -> dict[str, Any]:
     """The readable, non-empty cells of a row by schema field; each unreadable cell is a problem."""
     out: dict[str, Any] = {}
@@ -535,11 +535,11 @@ def _values(
 
 
 def _entries(
-    resources: _Sheet, items: _Sheet, departments: Mapping[str, int], problems: _Problems
+    resources: _Sheet, items: _Sheet, departments: Mapping[str, int], problems: SheetProblems
 ) -> list[_Entry]:
     entries: dict[str, _Entry] = {}
     for number, row in resources.rows:
-        values = _values(resources, number, row, departments, problems)
+        values = row_values(resources, number, row, departments, problems)
         key = values.pop("key", "")
         if key in entries:
             problems.add(
@@ -548,7 +548,7 @@ def _entries(
         elif key:
             entries[key] = _Entry(key, number, values)
     for number, row in items.rows:
-        values = _values(items, number, row, departments, problems)
+        values = row_values(items, number, row, departments, problems)
         key = values.pop("resource_key", "")
         if key and key not in entries:
             problems.add(
@@ -563,7 +563,7 @@ def _validate(
     entries: list[_Entry],
     resources: _Sheet,
     items: _Sheet,
-    problems: _Problems,
+    problems: SheetProblems,
     *,
     department_id: int,
     existing: set[str],
@@ -603,7 +603,7 @@ def _validate(
 
 
 def _check_items(
-    entry: _Entry, items: _Sheet, problems: _Problems
+    entry: _Entry, items: _Sheet, problems: SheetProblems
 ) -> tuple[list[int], list[dict[str, Any]], bool]:
     """The rows and values of an entry's readable items, and whether any item had a problem."""
     rows: list[int] = []
@@ -640,7 +640,7 @@ class _Where:
     item_rows: list[int]
     resources: _Sheet
     items: _Sheet
-    problems: _Problems
+    problems: SheetProblems
 
     def place(self, loc: Sequence[Any], message: str) -> None:
         head = str(loc[0]) if loc else ""
@@ -683,7 +683,7 @@ def import_workbook(
     report = progress or (lambda stage, count: None)
     resources, items, header_problems = _open(content)
     report("parsed", len(resources.rows) + len(items.rows))
-    problems = _Problems()
+    problems = SheetProblems()
     problems.found.extend(header_problems)
     entries = _entries(resources, items, _department_lookup(session), problems)
     if not entries and not problems.found:
@@ -736,7 +736,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FIELD_FONT = Font(italic=True, color="808080", size=9)
 
 
-def _header(ws: Any, columns: Sequence[Column], *, names: bool, comments: bool) -> None:
+def write_header(ws: Any, columns: Sequence[Column], *, names: bool, comments: bool) -> None:
     cells = []
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column.width
@@ -788,7 +788,7 @@ def _validations(ws: Any, columns: Sequence[Column], last_row: int) -> None:
         ws.data_validations.append(rule)
 
 
-def _save(book: Workbook) -> bytes:
+def save_book(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -886,11 +886,11 @@ def _catalogue_book(rows: Iterable[list[Any]], item_rows: Iterable[list[Any]]) -
     ):
         ws = book.create_sheet(title)
         _validations(ws, columns, last + FIRST_DATA_ROW - 1)
-        _header(ws, columns, names=True, comments=True)
+        write_header(ws, columns, names=True, comments=True)
         for row in data:
             ws.append(row)
     _notes_sheet(book)
-    return _save(book)
+    return save_book(book)
 
 
 def template() -> bytes:
@@ -964,9 +964,9 @@ def export_directory(
     names = {i: n for i, n in session.execute(select(Department.id, Department.name))}
     book = Workbook(write_only=True)
     ws = book.create_sheet(DIRECTORY)
-    _header(ws, DIRECTORY_COLUMNS, names=False, comments=False)
+    write_header(ws, DIRECTORY_COLUMNS, names=False, comments=False)
     items = book.create_sheet(DIRECTORY_ITEMS)
-    _header(items, DIRECTORY_ITEM_COLUMNS, names=False, comments=False)
+    write_header(items, DIRECTORY_ITEM_COLUMNS, names=False, comments=False)
     for entry in found.items:
         snap = {
             **entry.snapshot,
@@ -990,4 +990,4 @@ def export_directory(
                 "sharing_type": item.get("sharing_type") or entry.sharing_type,
             }
             items.append([_cell_value(c, row.get(c.field), {}) for c in DIRECTORY_ITEM_COLUMNS])
-    return _save(book)
+    return save_book(book)

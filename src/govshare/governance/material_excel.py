@@ -24,11 +24,11 @@ from govshare.catalogue.excel import (
     FIRST_DATA_ROW,
     MAX_BYTES,
     Column,
-    _header,
-    _Problems,
-    _read_sheet,
-    _save,
-    _values,
+    SheetProblems,
+    read_sheet,
+    row_values,
+    save_book,
+    write_header,
 )
 from govshare.governance import materials
 from govshare.governance.material_models import ServiceGuide
@@ -97,7 +97,7 @@ def _open(content: bytes) -> tuple[Any, list[dict[str, Any]]]:
                 problems=[{"sheet": GUIDES, "row": 0, "column": "", "message": "sheet missing"}],
             )
         problems: list[dict[str, Any]] = []
-        sheet = _read_sheet(
+        sheet = read_sheet(
             book[GUIDES].iter_rows(values_only=True), GUIDES, COLUMNS, MAX_ROWS, problems
         )
         return sheet, problems
@@ -105,10 +105,10 @@ def _open(content: bytes) -> tuple[Any, list[dict[str, Any]]]:
         book.close()
 
 
-def _services(sheet: Any, problems: _Problems) -> list[_Service]:
+def _services(sheet: Any, problems: SheetProblems) -> list[_Service]:
     found: dict[str, _Service] = {}
     for number, row in sheet.rows:
-        values: dict[str, Any] = _values(sheet, number, row, {}, problems)
+        values: dict[str, Any] = row_values(sheet, number, row, {}, problems)
         if problems.row_unreadable(sheet, number):
             continue
         for name, limit in _LIMITS.items():
@@ -167,7 +167,7 @@ def import_workbook(
     report = progress or (lambda stage, count: None)
     sheet, header_problems = _open(content)
     report("parsed", len(sheet.rows))
-    problems = _Problems()
+    problems = SheetProblems()
     problems.found.extend(header_problems)
     services = _services(sheet, problems)
     if not services and not problems.found:
@@ -222,7 +222,7 @@ def template() -> bytes:
     """The empty workbook officials fill in: sheet 办事指南 (one row per service × material) and 说明."""
     book = Workbook(write_only=True)
     ws = book.create_sheet(GUIDES)
-    _header(ws, COLUMNS, names=True, comments=True)
+    write_header(ws, COLUMNS, names=True, comments=True)
     notes = book.create_sheet(NOTES)
     for line in (
         "办事指南导入模板 · 填写说明",
@@ -234,7 +234,7 @@ def template() -> bytes:
         "5. 导入后，平台将每项材料与已发布的共享目录比对，标注可通过共享获取、无需申请人重复提供的材料 [GZ 32; ZS 15]。",
     ):
         notes.append([line])
-    return _save(book)
+    return save_book(book)
 
 
 REPORT_COLUMNS = (
