@@ -318,16 +318,18 @@ def test_zhongshan_reports_on_request_and_publishes(
     assert not annual_reports.is_overdue(made[0], late_day)
 
 
-def test_silent_profiles_have_no_reports(
+def test_silent_profiles_require_no_report_but_draft_one_on_demand(
     session: Session, parties: Parties, use_profile: Callable[[str], None]
 ) -> None:
-    # ZZ and JS have no annual report: nothing is drafted and drafting by hand is refused.
+    # ZZ and JS require no annual report: the sweep drafts none; one drafted on demand has no
+    # due date and is never late (docs/profiles.md: a silent report rule).
     for name in ("zhengzhou", "jiangsu"):
         use_profile(name)
         assert annual_reports.draft_all(session, actor=OPERATOR, year=YEAR, today=JAN) == 0
-        with pytest.raises(Invalid) as e:
-            annual_reports.draft_authority(session, actor=OPERATOR, year=YEAR, today=JAN)
-        assert e.value.code == "profile_silent"
+        assert annual_reports.find(session, year=YEAR, department_id=None) is None
+    report = annual_reports.draft_authority(session, actor=OPERATOR, year=YEAR, today=JAN)
+    assert report.due_on is None
+    assert not annual_reports.is_overdue(report, date(YEAR + 1, 12, 31))
 
 
 def test_summed_leaves_out_medians() -> None:
