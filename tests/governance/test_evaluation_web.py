@@ -137,6 +137,15 @@ def test_project_approval_check_shows_the_standing(
     assert Q3 in standing and 'data-testid="standing-rectifications">1<' in standing
     api = client.get(f"/api/v1/evaluations/projects/{project.id}/standing").json()
     assert api["period"] == Q3 and api["open_rectifications"] == 1
+    # The projects list leads to the check: all of them for the authority, its own for a department.
+    listing = client.get("/evaluations/projects").text
+    assert f'href="/evaluations/projects/{project.id}"' in listing
+    client.cookies.clear()
+    login(client, scene.p.officer.username)  # the provider's officer: its own project
+    assert f'data-project="{project.id}"' in client.get("/evaluations/projects").text
+    client.cookies.clear()
+    login(client, scene.p.staff.username)  # another department's staff: not listed
+    assert f'data-project="{project.id}"' not in client.get("/evaluations/projects").text
 
 
 def test_cli_evaluate_prints_the_ranking(

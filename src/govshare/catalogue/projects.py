@@ -15,6 +15,7 @@ from govshare.catalogue.models import InformatizationProject, Resource
 from govshare.jobs.models import Flag
 from govshare.kit.actor import Actor
 from govshare.kit.errors import Conflict, Forbidden, IllegalTransition, Invalid, NotFound
+from govshare.kit.pagination import Page, paginate
 from govshare.orgs import service as orgs
 from govshare.orgs.models import Role
 from govshare.profiles.service import get_active_profile
@@ -87,6 +88,17 @@ def get_project(session: Session, *, project_id: int) -> InformatizationProject:
     if project is None:
         raise NotFound("no project {project_id}", code="project_not_found", project_id=project_id)
     return project
+
+
+def list_projects(
+    session: Session, *, department_id: int | None = None, page: int = 1, per_page: int = 50
+) -> Page[InformatizationProject]:
+    """Projects, newest first; those of one department when `department_id` is given."""
+    stmt = select(InformatizationProject)
+    if department_id is not None:
+        stmt = stmt.where(InformatizationProject.department_id == department_id)
+    stmt = stmt.order_by(InformatizationProject.id.desc())
+    return paginate(session, stmt, page=page, per_page=per_page)
 
 
 def check(session: Session, *, project_id: int, stage: str) -> CheckReport:

@@ -98,6 +98,22 @@ def compute(
     return redirect(f"/evaluations/{evaluation.id}")
 
 
+@router.get("/evaluations/projects", response_class=HTMLResponse)
+def project_list(
+    request: Request, db: Db, page: int = 1, actor: Actor = allow(*READERS)
+) -> Response:
+    """Informatization projects (the department's own, or all for the authority and auditors)."""
+    own = None if ev.sees_all(actor) else actor.department_id
+    return render(
+        request,
+        "governance/evaluation_projects.html",
+        {
+            **_common(request, db),
+            "projects": projects.list_projects(db, department_id=own, page=max(page, 1)),
+        },
+    )
+
+
 @router.get("/evaluations/projects/{project_id}", response_class=HTMLResponse)
 def project_check(
     request: Request, db: Db, project_id: int, actor: Actor = allow(*READERS)

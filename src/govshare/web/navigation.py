@@ -68,6 +68,7 @@ MENU: tuple[Group, ...] = (
             Link("Service guides", "/service-guides"),
             Link("Repeated materials", "/service-guides/report", (ADMIN, AUDITOR)),
             Link("Evaluation", "/evaluations"),
+            Link("Informatization projects", "/evaluations/projects", (ADMIN, OFFICER, AUDITOR)),
             Link("Annual reports", "/annual-reports"),
             Link("Audit log", "/audit", (ADMIN, AUDITOR)),
         ),
