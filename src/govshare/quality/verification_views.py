@@ -48,7 +48,7 @@ ANSWERER_LABELS = {
     "authority": _("The authority answers"),
 }
 ACTION_LABELS = {
-    "verification.file": _("Filed"),
+    "verification.file": _("Request filed"),
     "verification.propose": _("Provider's input"),
     "verification.answer": _("Answered"),
     "verification.withdraw": _("Withdrawn"),
